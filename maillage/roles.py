@@ -91,5 +91,9 @@ def synchroniser_roles(apps, schema_editor=None) -> None:
         groupe, _ = Group.objects.get_or_create(name=role)
         voulues = permissions_attendues(role, toutes.keys())
         groupe.permissions.set(
-            [toutes[tuple(code.split(".", 1))] for code in voulues if tuple(code.split(".", 1)) in toutes]
+            [
+                toutes[tuple(code.split(".", 1))]
+                for code in voulues
+                if tuple(code.split(".", 1)) in toutes
+            ]
         )

@@ -144,7 +144,8 @@ CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SECURE)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading is what check --deploy asks for; a deployment on a shared domain may turn it off.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -175,6 +176,9 @@ STORAGES = {
         )
     },
 }
+# In development whitenoise serves straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEV
+WHITENOISE_AUTOREFRESH = DEV
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -192,3 +196,9 @@ LOGGING = {
 # --- Libraries ------------------------------------------------------------------------
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- Casework rules (configurable per association) -------------------------------------
+# An exit (sortie) is suggested as "valorisable" for the funders when the dossier had at
+# least this much support time, or at least this many held appointments.
+SORTIE_VALORISABLE_HEURES = env_int("SORTIE_VALORISABLE_HEURES", 3)
+SORTIE_VALORISABLE_RENDEZ_VOUS = env_int("SORTIE_VALORISABLE_RENDEZ_VOUS", 3)

@@ -156,7 +156,9 @@ class Commune(models.Model):
     )
     codes_postaux = models.CharField("codes postaux", max_length=100, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
-    latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        "latitude", max_digits=8, decimal_places=5, null=True, blank=True
+    )
     longitude = models.DecimalField(
         "longitude", max_digits=8, decimal_places=5, null=True, blank=True
     )
@@ -272,7 +274,9 @@ class PointAccueil(models.Model):
     date_convention = models.DateField("date de la convention", null=True, blank=True)
     actif_depuis = models.DateField("ouvert depuis", null=True, blank=True)
     actif_jusqu_au = models.DateField("ouvert jusqu'au", null=True, blank=True)
-    latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        "latitude", max_digits=8, decimal_places=5, null=True, blank=True
+    )
     longitude = models.DecimalField(
         "longitude", max_digits=8, decimal_places=5, null=True, blank=True
     )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,168 +14,445 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code")),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='EPCI',
+            name="EPCI",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siren', models.CharField(max_length=9, unique=True, verbose_name='SIREN')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
-                ('sigle', models.CharField(blank=True, help_text='Nom court utilisé dans les rapports (LMCU, CAVM, CAD...).', max_length=30, verbose_name='sigle')),
-                ('nature', models.CharField(blank=True, help_text='METRO, CU, CA, CC', max_length=10, verbose_name='nature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("siren", models.CharField(max_length=9, unique=True, verbose_name="SIREN")),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "sigle",
+                    models.CharField(
+                        blank=True,
+                        help_text="Nom court utilisé dans les rapports (LMCU, CAVM, CAD...).",
+                        max_length=30,
+                        verbose_name="sigle",
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        blank=True,
+                        help_text="METRO, CU, CA, CC",
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['nom'],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_insee', models.CharField(max_length=5, unique=True, verbose_name='code INSEE')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('codes_postaux', models.CharField(blank=True, max_length=100, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territoires.departement', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='territoires.epci', verbose_name='EPCI')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code_insee",
+                    models.CharField(max_length=5, unique=True, verbose_name="code INSEE"),
+                ),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "codes_postaux",
+                    models.CharField(blank=True, max_length=100, verbose_name="codes postaux"),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territoires.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="communes",
+                        to="territoires.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['nom'],
+                "verbose_name": "commune",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='Quartier',
+            name="Quartier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('qpv', models.BooleanField(default=False, help_text='Quartier prioritaire de la politique de la ville (QPV).', verbose_name='quartier prioritaire (politique de la ville)')),
-                ('code_qpv', models.CharField(blank=True, max_length=20, verbose_name='code QPV')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quartiers', to='territoires.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "qpv",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Quartier prioritaire de la politique de la ville (QPV).",
+                        verbose_name="quartier prioritaire (politique de la ville)",
+                    ),
+                ),
+                ("code_qpv", models.CharField(blank=True, max_length=20, verbose_name="code QPV")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quartiers",
+                        to="territoires.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quartier',
-                'ordering': ['commune__nom', 'nom'],
+                "verbose_name": "quartier",
+                "ordering": ["commune__nom", "nom"],
             },
         ),
         migrations.CreateModel(
-            name='StructurePartenaire',
+            name="StructurePartenaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('sigle', models.CharField(blank=True, max_length=30, verbose_name='sigle')),
-                ('categorie', models.CharField(choices=[('prescripteur', 'prescripteur'), ('reseau_creation', 'réseau de la création'), ('acteur_ess', "acteur de l'ESS"), ('financeur', 'financeur'), ('operationnel', 'partenaire opérationnel'), ('accueil', "lieu d'accueil de publics"), ('elu', 'élu / collectivité')], max_length=20, verbose_name='catégorie')),
-                ('actif', models.BooleanField(default=True, verbose_name='active')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='territoires.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("sigle", models.CharField(blank=True, max_length=30, verbose_name="sigle")),
+                (
+                    "categorie",
+                    models.CharField(
+                        choices=[
+                            ("prescripteur", "prescripteur"),
+                            ("reseau_creation", "réseau de la création"),
+                            ("acteur_ess", "acteur de l'ESS"),
+                            ("financeur", "financeur"),
+                            ("operationnel", "partenaire opérationnel"),
+                            ("accueil", "lieu d'accueil de publics"),
+                            ("elu", "élu / collectivité"),
+                        ],
+                        max_length=20,
+                        verbose_name="catégorie",
+                    ),
+                ),
+                ("actif", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="territoires.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'structure partenaire',
-                'verbose_name_plural': 'structures partenaires',
-                'ordering': ['nom'],
+                "verbose_name": "structure partenaire",
+                "verbose_name_plural": "structures partenaires",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='TerritoireGouvernance',
+            name="TerritoireGouvernance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('epci', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='territoires', to='territoires.epci', verbose_name='EPCI')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="territoires",
+                        to="territoires.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire de gouvernance',
-                'verbose_name_plural': 'territoires de gouvernance',
-                'ordering': ['nom'],
+                "verbose_name": "territoire de gouvernance",
+                "verbose_name_plural": "territoires de gouvernance",
+                "ordering": ["nom"],
             },
         ),
         migrations.AddField(
-            model_name='commune',
-            name='territoire_gouvernance',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='territoires.territoiregouvernance', verbose_name='territoire de gouvernance'),
+            model_name="commune",
+            name="territoire_gouvernance",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="communes",
+                to="territoires.territoiregouvernance",
+                verbose_name="territoire de gouvernance",
+            ),
         ),
         migrations.CreateModel(
-            name='TerritoirePLDE',
+            name="TerritoirePLDE",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=100, unique=True, verbose_name='nom')),
-                ('epcis', models.ManyToManyField(blank=True, related_name='territoires_plde', to='territoires.epci', verbose_name='EPCI couverts')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=100, unique=True, verbose_name="nom")),
+                (
+                    "epcis",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="territoires_plde",
+                        to="territoires.epci",
+                        verbose_name="EPCI couverts",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire PLDE',
-                'verbose_name_plural': 'territoires PLDE',
-                'ordering': ['nom'],
+                "verbose_name": "territoire PLDE",
+                "verbose_name_plural": "territoires PLDE",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='ReferentTerritoire',
+            name="ReferentTerritoire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('debut', models.DateField(verbose_name='début')),
-                ('fin', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('salarie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='territoires_referent', to=settings.AUTH_USER_MODEL, verbose_name='salarié(e) référent(e)')),
-                ('territoire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referents', to='territoires.territoireplde', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("debut", models.DateField(verbose_name="début")),
+                ("fin", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "salarie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="territoires_referent",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="salarié(e) référent(e)",
+                    ),
+                ),
+                (
+                    "territoire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referents",
+                        to="territoires.territoireplde",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'référent de territoire',
-                'verbose_name_plural': 'référents de territoire',
-                'ordering': ['territoire', 'debut'],
+                "verbose_name": "référent de territoire",
+                "verbose_name_plural": "référents de territoire",
+                "ordering": ["territoire", "debut"],
             },
         ),
         migrations.CreateModel(
-            name='PointAccueil',
+            name="PointAccueil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(help_text="Nom du lieu, tel qu'on le dit.", max_length=200, verbose_name='nom')),
-                ('nature', models.CharField(choices=[('lieu_public', "lieu d'accueil de publics"), ('mairie', 'mairie'), ('citeslab', 'permanence CitésLab'), ('autre', 'autre')], max_length=20, verbose_name='nature')),
-                ('adresse', models.CharField(blank=True, max_length=255, verbose_name='adresse')),
-                ('contact', models.CharField(blank=True, max_length=255, verbose_name='contact')),
-                ('date_convention', models.DateField(blank=True, null=True, verbose_name='date de la convention')),
-                ('actif_depuis', models.DateField(blank=True, null=True, verbose_name='ouvert depuis')),
-                ('actif_jusqu_au', models.DateField(blank=True, null=True, verbose_name="ouvert jusqu'au")),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='points_accueil', to='territoires.commune', verbose_name='commune')),
-                ('quartier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='territoires.quartier', verbose_name='quartier')),
-                ('structure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='points_accueil', to='territoires.structurepartenaire', verbose_name="structure d'accueil")),
-                ('territoire_plde', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='points_accueil', to='territoires.territoireplde', verbose_name='territoire PLDE')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "nom",
+                    models.CharField(
+                        help_text="Nom du lieu, tel qu'on le dit.",
+                        max_length=200,
+                        verbose_name="nom",
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("lieu_public", "lieu d'accueil de publics"),
+                            ("mairie", "mairie"),
+                            ("citeslab", "permanence CitésLab"),
+                            ("autre", "autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("adresse", models.CharField(blank=True, max_length=255, verbose_name="adresse")),
+                ("contact", models.CharField(blank=True, max_length=255, verbose_name="contact")),
+                (
+                    "date_convention",
+                    models.DateField(blank=True, null=True, verbose_name="date de la convention"),
+                ),
+                (
+                    "actif_depuis",
+                    models.DateField(blank=True, null=True, verbose_name="ouvert depuis"),
+                ),
+                (
+                    "actif_jusqu_au",
+                    models.DateField(blank=True, null=True, verbose_name="ouvert jusqu'au"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="points_accueil",
+                        to="territoires.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "quartier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="territoires.quartier",
+                        verbose_name="quartier",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="points_accueil",
+                        to="territoires.structurepartenaire",
+                        verbose_name="structure d'accueil",
+                    ),
+                ),
+                (
+                    "territoire_plde",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="points_accueil",
+                        to="territoires.territoireplde",
+                        verbose_name="territoire PLDE",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "point d'accueil de proximité",
-                'verbose_name_plural': "points d'accueil de proximité",
-                'ordering': ['commune__nom', 'nom'],
+                "verbose_name": "point d'accueil de proximité",
+                "verbose_name_plural": "points d'accueil de proximité",
+                "ordering": ["commune__nom", "nom"],
             },
         ),
         migrations.AddConstraint(
-            model_name='quartier',
-            constraint=models.UniqueConstraint(fields=('commune', 'nom'), name='quartier_unique'),
+            model_name="quartier",
+            constraint=models.UniqueConstraint(fields=("commune", "nom"), name="quartier_unique"),
         ),
         migrations.AddConstraint(
-            model_name='territoiregouvernance',
-            constraint=models.UniqueConstraint(fields=('epci', 'nom'), name='territoire_gouvernance_unique'),
+            model_name="territoiregouvernance",
+            constraint=models.UniqueConstraint(
+                fields=("epci", "nom"), name="territoire_gouvernance_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='commune',
-            index=models.Index(fields=['nom'], name='commune_nom_idx'),
+            model_name="commune",
+            index=models.Index(fields=["nom"], name="commune_nom_idx"),
         ),
         migrations.AddConstraint(
-            model_name='referentterritoire',
-            constraint=models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='referent_fin_apres_debut', violation_error_message='La date de fin doit suivre la date de début.'),
+            model_name="referentterritoire",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fin__isnull", True), ("fin__gte", models.F("debut")), _connector="OR"
+                ),
+                name="referent_fin_apres_debut",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pointaccueil',
-            constraint=models.UniqueConstraint(fields=('commune', 'nom'), name='point_accueil_unique'),
+            model_name="pointaccueil",
+            constraint=models.UniqueConstraint(
+                fields=("commune", "nom"), name="point_accueil_unique"
+            ),
         ),
     ]
