@@ -18,6 +18,21 @@ APPS_SUIVI = ("porteurs", "accompagnement", "formations")
 
 VOIR, AJOUTER, MODIFIER, SUPPRIMER = "view", "add", "change", "delete"
 
+MODELES_VIE_ASSOCIATIVE = (
+    "anneeassociative",
+    "assembleegenerale",
+    "membreconseil",
+    "reunionconseil",
+)
+
+
+def _toutes_actions(app_label: str, modeles: Iterable[str]) -> list[str]:
+    return [
+        f"{app_label}.{action}_{modele}"
+        for modele in modeles
+        for action in (VOIR, AJOUTER, MODIFIER, SUPPRIMER)
+    ]
+
 
 def _regles() -> dict[str, dict]:
     return {
@@ -44,6 +59,9 @@ def _regles() -> dict[str, dict]:
                 "maillage.view_utilisateur",
                 "maillage.add_utilisateur",
                 "maillage.change_utilisateur",
+                # Association life (members, general assemblies, board): the direction
+                # keeps it up to date for the report's introduction.
+                *_toutes_actions("maillage", MODELES_VIE_ASSOCIATIVE),
             ],
         },
         # Board members: aggregated figures only. No model permission at all, so that no
