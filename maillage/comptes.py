@@ -30,3 +30,16 @@ def creer_ou_mettre_a_jour_compte(
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     return user, cree
+
+
+def salaries_actifs():
+    """Active staff members (chargé(e)s and direction): who can hold an appointment or be a
+    dossier's référent. Ordered by name for the select lists."""
+    from maillage.roles import CHARGE
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[CHARGE, DIRECTION])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

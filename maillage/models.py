@@ -7,6 +7,7 @@ deactivated, so their history (appointments, sessions, events) stays attached to
 
 import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -76,7 +77,7 @@ class Utilisateur(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
+    @cached_property
     def role(self) -> str | None:
         """The user's role label (first matching group), for display only; access checks use
         permissions."""

@@ -1,0 +1,307 @@
+"""Screens of the casework: receiving someone, the dossier page, the lists and exports.
+
+Views are thin: fetch what the user may see, validate the forms, call the domain function
+(accompagnement.services / accompagnement.phases), message, redirect.
+"""
+
+import logging
+from itertools import chain
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accompagnement import phases
+from accompagnement.forms import ChangementPhaseForm, RendezVousForm
+from accompagnement.models import RendezVous
+from accompagnement.services import (
+    DoublonBloquant,
+    annuler_dernier_changement,
+    recevoir_nouvelle_personne,
+)
+from porteurs.exports import exporter_dossiers
+from porteurs.filters import DossierFilter, PorteurFilter
+from porteurs.forms import ConfirmationDoublonForm, DossierAccueilForm, DossierForm, PorteurForm
+from porteurs.models import Dossier, Porteur
+from porteurs.services import detecter_doublons
+from territoires.recherche import suggestions_communes
+
+journal = logging.getLogger(__name__)
+
+PAR_PAGE = 50
+
+
+def dossier_visible(request: HttpRequest, reference: str) -> Dossier:
+    """The dossier with that reference, for a staff member (the decorators check the role:
+    every staff member of the association may follow every dossier)."""
+    return get_object_or_404(
+        Dossier.objects.select_related(
+            "porteur__commune",
+            "porteur__quartier",
+            "referent",
+            "prescripteur",
+            "commune_accueil",
+            "epci_accueil",
+            "quartier_accueil",
+            "territoire_gouvernance_accueil",
+        ),
+        reference=reference,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(["maillage.acceder_suivi", "porteurs.add_dossier"], raise_exception=True)
+def recevoir(request: HttpRequest) -> HttpResponse:
+    """Receive someone new: the porteur, the dossier and the accueil appointment, in one
+    form and one transaction. A homonym with the same birth date blocks; a close name in
+    the same commune asks for a confirmation first."""
+    donnees = request.POST if request.method == "POST" else None
+    porteur_form = PorteurForm(donnees, prefix="porteur")
+    dossier_form = DossierAccueilForm(
+        donnees, prefix="dossier", initial={"referent": request.user.pk}
+    )
+    rdv_form = RendezVousForm(
+        donnees,
+        prefix="rdv",
+        utilisateur=request.user,
+        initial={"objet": RendezVous.Objet.ACCUEIL_ORIENTATION},
+    )
+    confirmation = ConfirmationDoublonForm(donnees, prefix="doublon")
+    proches: list[Porteur] = []
+    bloquants: list[Porteur] = []
+    if request.method == "POST" and all(
+        [porteur_form.is_valid(), dossier_form.is_valid(), rdv_form.is_valid()]
+    ):
+        p = porteur_form.cleaned_data
+        bloquants, proches = detecter_doublons(
+            p["nom"], p.get("prenom", ""), p.get("date_naissance"), p.get("commune")
+        )
+        confirmation.is_valid()
+        confirme = confirmation.cleaned_data.get("autre_personne", False)
+        if not bloquants and (not proches or confirme):
+            rendez_vous = rdv_form.save(commit=False)
+            try:
+                dossier = recevoir_nouvelle_personne(
+                    porteur_form.save(commit=False),
+                    dossier_form.save(commit=False),
+                    rendez_vous,
+                    auteur=request.user,
+                )
+            except (DoublonBloquant, ValidationError) as erreur:
+                porteur_form.add_error(None, erreur)
+            else:
+                journal.info("accueil enregistré: dossier %s", dossier.pk)
+                messages.success(
+                    request,
+                    f"Accueil enregistré : dossier {dossier.reference}"
+                    f" ({dossier.get_phase_display() or 'pas encore reçu'}).",
+                )
+                return redirect("porteurs:dossier", reference=dossier.reference)
+    return render(
+        request,
+        "porteurs/recevoir.html",
+        {
+            "porteur_form": porteur_form,
+            "dossier_form": dossier_form,
+            "rdv_form": rdv_form,
+            "confirmation": confirmation,
+            "bloquants": bloquants,
+            "proches": proches,
+            "communes": suggestions_communes(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@permission_required(["maillage.acceder_suivi", "porteurs.view_dossier"], raise_exception=True)
+def dossier(request: HttpRequest, reference: str) -> HttpResponse:
+    dossier = dossier_visible(request, reference)
+    autorisees = phases.phases_autorisees(dossier)
+    return render(request, "porteurs/dossier.html", _contexte_dossier(dossier, autorisees))
+
+
+def _contexte_dossier(dossier: Dossier, autorisees: list[str], phase_form=None) -> dict:
+    rendez_vous = list(
+        dossier.rendez_vous.select_related("charge", "point_accueil").order_by(
+            "-date", "-heure", "-pk"
+        )
+    )
+    changements = list(
+        dossier.changements_phase.select_related("auteur", "orientation_vers").order_by(
+            "-date", "-pk"
+        )
+    )
+    # One timeline, newest first; at equal dates the phase change after the appointment
+    # that triggered it.
+    frise = sorted(
+        chain(
+            ({"type": "rdv", "date": r.date, "objet": r} for r in rendez_vous),
+            ({"type": "phase", "date": c.date, "objet": c} for c in changements),
+        ),
+        key=lambda e: (e["date"], e["type"] == "phase"),
+        reverse=True,
+    )
+    if phase_form is None and autorisees:
+        suggere = phases.suggerer_type_sortie(dossier) if "sortie" in autorisees else ""
+        phase_form = ChangementPhaseForm(phases=autorisees, type_sortie_suggere=suggere)
+    realises = [r for r in rendez_vous if r.est_realise]
+    return {
+        "dossier": dossier,
+        "porteur": dossier.porteur,
+        "co_porteurs": list(dossier.co_porteurs.all()),
+        "frise": frise,
+        "phase_form": phase_form,
+        "nb_realises": len(realises),
+        "heures": sum(r.duree_minutes for r in realises) / 60,
+        # Only the last change can be undone, and only when a person made it.
+        "annulable": changements[0] if changements and not changements[0].automatique else None,
+    }
+
+
+@require_http_methods(["POST"])
+@permission_required(
+    ["maillage.acceder_suivi", "accompagnement.add_changementphase"], raise_exception=True
+)
+def changer_phase(request: HttpRequest, reference: str) -> HttpResponse:
+    dossier = dossier_visible(request, reference)
+    autorisees = phases.phases_autorisees(dossier)
+    form = ChangementPhaseForm(request.POST, phases=autorisees)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            phases.changer_phase(
+                dossier,
+                d["phase"],
+                d["date"],
+                auteur=request.user,
+                type_sortie=d.get("type_sortie"),
+                issue=d.get("issue"),
+                orientation_vers=d.get("orientation_vers"),
+                date_convention=d.get("date_convention"),
+                commentaire=d.get("commentaire", ""),
+            )
+        except phases.TransitionInterdite as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request, f"Dossier {dossier.reference} : {dossier.get_phase_display()} enregistrée."
+            )
+            return redirect("porteurs:dossier", reference=dossier.reference)
+    contexte = _contexte_dossier(dossier, autorisees, phase_form=form)
+    return render(request, "porteurs/dossier.html", contexte, status=400)
+
+
+@require_http_methods(["POST"])
+@permission_required(
+    ["maillage.acceder_suivi", "accompagnement.add_changementphase"], raise_exception=True
+)
+def annuler_changement(request: HttpRequest, reference: str) -> HttpResponse:
+    """Undo the dossier's last phase change, entered by mistake (a manual one only)."""
+    dossier = dossier_visible(request, reference)
+    try:
+        annuler_dernier_changement(dossier)
+    except phases.TransitionInterdite as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(
+            request, f"Dernier changement de phase du dossier {dossier.reference} annulé."
+        )
+    return redirect("porteurs:dossier", reference=dossier.reference)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(["maillage.acceder_suivi", "porteurs.change_dossier"], raise_exception=True)
+def modifier_dossier(request: HttpRequest, reference: str) -> HttpResponse:
+    dossier = dossier_visible(request, reference)
+    donnees = request.POST if request.method == "POST" else None
+    dossier_form = DossierForm(donnees, instance=dossier, prefix="dossier")
+    porteur_form = PorteurForm(donnees, instance=dossier.porteur, prefix="porteur")
+    if request.method == "POST" and dossier_form.is_valid() and porteur_form.is_valid():
+        porteur_form.save()
+        dossier_form.save()
+        messages.success(request, f"Dossier {dossier.reference} mis à jour.")
+        return redirect("porteurs:dossier", reference=dossier.reference)
+    return render(
+        request,
+        "porteurs/modifier_dossier.html",
+        {
+            "dossier": dossier,
+            "dossier_form": dossier_form,
+            "porteur_form": porteur_form,
+            "communes": suggestions_communes(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _dossiers_filtres(request: HttpRequest) -> DossierFilter:
+    qs = Dossier.objects.select_related(
+        "porteur", "referent", "commune_accueil", "epci_accueil"
+    ).order_by("-date_accueil", "-pk")
+    return DossierFilter(request.GET or None, queryset=qs)
+
+
+@require_GET
+@permission_required(["maillage.acceder_suivi", "porteurs.view_dossier"], raise_exception=True)
+def dossiers(request: HttpRequest) -> HttpResponse:
+    filtre = _dossiers_filtres(request)
+    # An invalid filter (a bad date) shows its error instead of an empty list.
+    qs = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
+    if filtre.is_bound and not filtre.is_valid():
+        qs = qs.none()
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "porteurs/dossiers.html",
+        {"filtre": filtre, "page": page, "parametres": parametres.urlencode()},
+    )
+
+
+@require_GET
+@permission_required(["maillage.acceder_suivi", "porteurs.view_dossier"], raise_exception=True)
+def exporter(request: HttpRequest, format: str) -> HttpResponse:
+    filtre = _dossiers_filtres(request)
+    if filtre.is_bound and not filtre.is_valid():
+        messages.error(request, "Corrigez les filtres avant d'exporter.")
+        return redirect("porteurs:dossiers")
+    qs = filtre.qs.prefetch_related(
+        Prefetch("co_porteurs", queryset=Porteur.objects.select_related("commune"))
+    ).select_related("porteur__commune", "quartier_accueil", "prescripteur")
+    nom, type_mime, contenu = exporter_dossiers(qs, format)
+    # The export of personal data is logged (who, how many rows), never its content.
+    journal.info("export dossiers: utilisateur %s, format %s", request.user.pk, format)
+    reponse = HttpResponse(contenu, content_type=type_mime)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+@require_GET
+@permission_required(["maillage.acceder_suivi", "porteurs.view_porteur"], raise_exception=True)
+def porteurs(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Porteur.objects.select_related("commune")
+        .prefetch_related(
+            Prefetch(
+                "dossiers", queryset=Dossier.objects.only("pk", "reference", "porteur_id", "phase")
+            )
+        )
+        .order_by("nom", "prenom", "pk")
+    )
+    filtre = PorteurFilter(request.GET or None, queryset=qs)
+    resultat = filtre.qs if not filtre.is_bound or filtre.is_valid() else qs.none()
+    page = Paginator(resultat, PAR_PAGE).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "porteurs/porteurs.html",
+        {"filtre": filtre, "page": page, "parametres": parametres.urlencode()},
+    )
