@@ -178,6 +178,7 @@ class ChangementPhaseForm(FormulaireBootstrap, forms.Form):
         required=False,
         queryset=StructurePartenaire.objects.filter(actif=True),
         help_text="Pour une orientation vers un autre réseau.",
+        empty_label="—",
     )
     commentaire = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})

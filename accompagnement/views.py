@@ -60,6 +60,7 @@ def mes_rendez_vous(request: HttpRequest) -> HttpResponse:
             "aujourd_hui": aujourd_hui,
             "du_jour": [r for r in rendez_vous if r.date == aujourd_hui],
             "jours": jours,
+            "semaine_vide": not rendez_vous,
             "debut": debut,
             "fin": fin,
             "precedente": debut - datetime.timedelta(days=7),
