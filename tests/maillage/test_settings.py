@@ -36,7 +36,7 @@ def demarrer(env: dict[str, str], code: str = LIRE) -> subprocess.CompletedProce
         env={**base, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
 
 
