@@ -5,6 +5,7 @@ the environment (see README.md, "Configuration"). With nothing set, the app runs
 development mode on a SQLite file in the checkout.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "axes",
+    "csp",
     "maillage",
     "territoires",
     "porteurs",
@@ -63,8 +66,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "maillage.middleware.DureeMaximaleSession",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: it must see the response of a failed login to count it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.urls"
@@ -131,8 +138,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions: 12 hours at most (OWASP ASVS L2), ended when the browser closes.
-SESSION_COOKIE_AGE = 12 * 3600
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username/IP before the password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login protection (shared/NOTES.md: the library's defaults are weak): 5 failures lock the
+# pair username + IP address for 15 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "verrouille.html"
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address is in X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", default=False) else 0
+
+# Sessions (OWASP ASVS L2): 30 minutes without activity, 12 hours at most
+# (maillage.middleware.DureeMaximaleSession), ended when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_INACTIVITE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_DUREE_MAXIMALE = datetime.timedelta(hours=12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -153,6 +179,23 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", default=False):
     # Behind a reverse proxy (nginx) that terminates TLS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: everything from the app itself, no inline script anywhere.
+# Inline styles stay allowed: plotly.js writes its own <style> elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
@@ -192,6 +235,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Logins, failed logins, lockouts: user ids and addresses, never passwords.
+        "maillage.securite": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
         # WeasyPrint and fontTools log every font and image at INFO: noise for each PDF.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
