@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict:
             "tableaux_de_bord": user.has_perm("maillage.voir_tableaux_de_bord"),
             "direction": user.has_perm("maillage.voir_tableaux_de_bord_direction"),
             "referentiel": user.has_perm("territoires.change_commune"),
+            "importer": user.has_perm("maillage.importer_donnees"),
             "admin": user.is_staff,
         }
     }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("rendez-vous/", include("accompagnement.urls")),
     path("dossiers/", include("porteurs.urls")),
+    path("import/", include("porteurs.urls_import")),
     path("rapports/", include("rapports.urls")),
     path("territoires/", include("territoires.urls")),
     path("gestion/", admin.site.urls),
