@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from porteurs.models import Phase
 
@@ -97,6 +98,10 @@ class RendezVous(models.Model):
         blank=True,
         related_name="+",
     )
+
+    # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
+    # anonymises these rows too.
+    historique = HistoricalRecords(verbose_name="historique du rendez-vous")
 
     objects = RendezVousQuerySet.as_manager()
 
@@ -221,6 +226,10 @@ class ChangementPhase(models.Model):
         related_name="+",
     )
     enregistre_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
+    # anonymises these rows too.
+    historique = HistoricalRecords(verbose_name="historique du changement de phase")
 
     class Meta:
         verbose_name = "changement de phase"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "simple_history",
     "maillage",
     "territoires",
     "porteurs",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "maillage.middleware.DureeMaximaleSession",
+    # Records who made each change kept by django-simple-history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

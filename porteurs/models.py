@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 NR = "nr"
 NON_RENSEIGNE = "non renseigné"
@@ -122,6 +123,10 @@ class Porteur(models.Model):
 
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
+    # anonymises these rows too.
+    historique = HistoricalRecords(verbose_name="historique du porteur")
 
     class Meta:
         verbose_name = "porteur de projet"
@@ -332,6 +337,10 @@ class Dossier(models.Model):
 
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
+    # anonymises these rows too.
+    historique = HistoricalRecords(verbose_name="historique du dossier")
 
     objects = DossierQuerySet.as_manager()
 

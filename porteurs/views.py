@@ -27,6 +27,7 @@ from accompagnement.services import (
 from porteurs.exports import exporter_dossiers
 from porteurs.filters import DossierFilter, PorteurFilter
 from porteurs.forms import ConfirmationDoublonForm, DossierAccueilForm, DossierForm, PorteurForm
+from porteurs.historique import historique_dossier
 from porteurs.models import Dossier, Porteur
 from porteurs.services import detecter_doublons
 from territoires.recherche import suggestions_communes
@@ -159,6 +160,7 @@ def _contexte_dossier(dossier: Dossier, autorisees: list[str], phase_form=None) 
         "phase_form": phase_form,
         "nb_realises": len(realises),
         "heures": sum(r.duree_minutes for r in realises) / 60,
+        "modifications": historique_dossier(dossier),
         # Only the last change can be undone, and only when a person made it.
         "annulable": changements[0] if changements and not changements[0].automatique else None,
     }

@@ -297,3 +297,24 @@ def test_editing_the_questionnaire_keeps_non_renseigne_as_an_answer(client_charg
     porteur.refresh_from_db()
     assert porteur.revenu == "nr"
     assert ChangementPhase.objects.filter(dossier=dossier).count() == 1
+
+
+def test_dossier_page_shows_who_changed_what_and_when(client_charge, charge):
+    dossier = DossierFactory(en_accueil=True)
+    url = reverse("porteurs:modifier", args=[dossier.reference])
+    formulaire = client_charge.get(url).context
+    donnees = {
+        f"porteur-{k}": v for k, v in formulaire["porteur_form"].initial.items() if v is not None
+    }
+    donnees.update(
+        {f"dossier-{k}": v for k, v in formulaire["dossier_form"].initial.items() if v is not None}
+    )
+    commune = dossier.porteur.commune
+    donnees["porteur-commune"] = f"{commune.nom} ({commune.code_insee})"
+    donnees["porteur-situation_professionnelle"] = "salarie"
+    assert client_charge.post(url, donnees).status_code == 302
+    contenu = client_charge.get(reverse("porteurs:dossier", args=[dossier.reference]))
+    texte = contenu.content.decode()
+    assert "Historique des modifications" in texte
+    assert "Claire Dubois : modification (porteur)" in texte
+    assert "situation professionnelle : non renseigné → salarié(e)" in texte
