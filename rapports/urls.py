@@ -1,9 +1,5 @@
-from django.urls import path
-
-from rapports import views
+from rapports import urls_tableaux
 
 app_name = "rapports"
 
-urlpatterns = [
-    path("tableaux-de-bord/", views.tableaux_de_bord, name="tableaux_de_bord"),
-]
+urlpatterns = [*urls_tableaux.urlpatterns]

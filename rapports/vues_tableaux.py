@@ -1,3 +1,5 @@
+"""Dashboards: the board's (aggregates only) and the direction's."""
+
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
