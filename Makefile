@@ -32,11 +32,10 @@ install-dev: $(INSTALLED_DEV)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Reference data, the demo association and the three demo accounts; each step does nothing
-# when its data is already there.
+# Reference data, the demo association and the three demo accounts (charger_demo runs
+# charger_referentiel and comptes_demo first); a second run does nothing.
 demo: migrate
-	$(PY) manage.py charger_referentiel
-	$(PY) manage.py comptes_demo
+	$(PY) manage.py charger_demo
 
 serve: install
 	@echo "Maillage : http://127.0.0.1:$(PORT)/"
