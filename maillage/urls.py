@@ -21,6 +21,7 @@ urlpatterns = [
     path("rendez-vous/", include("accompagnement.urls")),
     path("dossiers/", include("porteurs.urls")),
     path("import/", include("porteurs.urls_import")),
+    path("formations/", include("formations.urls")),
     path("rapports/", include("rapports.urls")),
     path("territoires/", include("territoires.urls")),
     path("gestion/", admin.site.urls),
