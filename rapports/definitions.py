@@ -344,6 +344,19 @@ _DEFINITIONS = [
         "à trois sessions compte trois fois).",
     ),
     Definition(
+        "formations.personnes",
+        "Personnes distinctes",
+        "Stagiaires différents parmi les inscriptions confirmées aux sessions réalisées dans "
+        "l'année (une personne inscrite à trois sessions compte une fois).",
+    ),
+    Definition(
+        "formations.profil",
+        "Profil des stagiaires",
+        "Réponses des fiches de renseignement des inscriptions confirmées de l'année ; les "
+        "parts sont calculées sur les fiches qui répondent à la question, le nombre de "
+        "non-réponses est indiqué à part.",
+    ),
+    Definition(
         "formations.associations",
         "Associations inscrivantes",
         "Associations ayant inscrit au moins un stagiaire confirmé à une session réalisée "

@@ -5,6 +5,7 @@ the "since 2000" totals of section 0.5), typed once from the published reports, 
 report's multi-year tables merge them with the years the app computes (rapports.stats).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -72,3 +73,90 @@ class AgregatHistorique(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicateur_display()} {self.annee} : {self.valeur}"
+
+
+class TexteSection(models.Model):
+    """The narrative the direction writes for one section of one year's report."""
+
+    annee = models.PositiveSmallIntegerField("année")
+    section = models.CharField("section", max_length=60, help_text="Ancre de la section.")
+    texte = models.TextField("texte", blank=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "texte du rapport"
+        verbose_name_plural = "textes du rapport"
+        constraints = [
+            models.UniqueConstraint(fields=["annee", "section"], name="texte_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annee} § {self.section}"
+
+
+class IndicateurManuel(models.Model):
+    """A figure no model holds (website visitors, newsletters sent...), typed each year."""
+
+    annee = models.PositiveSmallIntegerField("année")
+    cle = models.CharField("indicateur", max_length=60)
+    valeur = models.PositiveIntegerField("valeur")
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "indicateur saisi"
+        verbose_name_plural = "indicateurs saisis"
+        constraints = [
+            models.UniqueConstraint(fields=["annee", "cle"], name="indicateur_manuel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annee} {self.cle} = {self.valeur}"
+
+
+class EditionRapport(models.Model):
+    """A published version of a year's report: its data frozen at `coupure`, and its PDF.
+
+    Invariants: never modified once written (publishing again adds version + 1); the
+    figures, texts and PDF served for an edition are these, whatever happens to the
+    casework afterwards.
+    """
+
+    annee = models.PositiveSmallIntegerField("année")
+    version = models.PositiveSmallIntegerField("version")
+    coupure = models.DateTimeField("données arrêtées le")
+    publiee_le = models.DateTimeField("publiée le", auto_now_add=True)
+    publiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="publiée par",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    donnees = models.JSONField("données")
+    pdf = models.BinaryField("PDF")
+
+    class Meta:
+        verbose_name = "édition du rapport"
+        verbose_name_plural = "éditions du rapport"
+        ordering = ["-annee", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["annee", "version"], name="edition_rapport_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rapport {self.annee}, version {self.version}"

@@ -79,10 +79,30 @@ def test_refuses_a_year_it_cannot_report_in_french(annee):
         call_command("rapport", annee, "--format", "json")
 
 
-@pytest.mark.parametrize("format_", ["html", "pdf"])
-def test_html_and_pdf_are_announced_but_not_available_yet(format_):
-    with pytest.raises(CommandError, match="pas encore disponible"):
-        call_command("rapport", "2013", "--format", format_)
+def test_html_is_the_printable_document_with_its_contents_table(tmp_path):
+    dossier_avec((A, "04/03/2013"), porteur=PorteurFactory(femme=True))
+    fichier = tmp_path / "rapport.html"
+    call_command("rapport", "2013", "--format", "html", "-o", str(fichier), stderr=io.StringIO())
+    html = fichier.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") or "<html" in html
+    assert "Sommaire" in html and "Amorçage CitésLab" in html
+
+
+def test_pdf_is_a_pdf_whose_text_holds_the_headings(tmp_path):
+    import shutil
+    import subprocess
+
+    dossier_avec((A, "04/03/2013"), porteur=PorteurFactory(femme=True))
+    fichier = tmp_path / "rapport.pdf"
+    call_command("rapport", "2013", "--format", "pdf", "-o", str(fichier), stderr=io.StringIO())
+    assert fichier.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext absent (apt-get install poppler-utils)")
+    texte = subprocess.run(
+        ["pdftotext", str(fichier), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for titre in ("Sommaire", "Amorçage CitésLab", "Maturation du projet", "programme ADVA"):
+        assert titre in texte, titre
 
 
 def test_refuses_an_unknown_format():

@@ -1,16 +1,17 @@
 """manage.py rapport ANNEE --format json|html|pdf [-o FICHIER]: the annual activity report.
 
-JSON is written from rapports.stats.rapport_annuel (every figure with its definition); HTML
-and PDF are accepted by the argument parser but come with the rendering layer.
+All three come from rapports.contenu.donnees_rapport (every figure of
+rapports.stats.rapport_annuel with its definition, plus the lists and texts the report
+prints): JSON is that data, HTML the printable document, PDF its WeasyPrint rendering.
 """
 
-import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from rapports.stats import rapport_annuel
+from rapports import contenu, rendu
 
 # Years the association can have figures for: it was founded in 2000.
 PREMIERE_ANNEE = 2000
@@ -34,19 +35,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, annee: str, format: str, fichier: str | None, **options) -> None:
         annee_int = self._annee(annee)
-        if format != "json":
-            raise CommandError(
-                f"Le format « {format} » n'est pas encore disponible : utilisez --format json."
-            )
-        contenu = json.dumps(rapport_annuel(annee_int), ensure_ascii=False, indent=2) + "\n"
+        donnees = contenu.donnees_rapport(annee_int)
+        if format == "json":
+            octets = rendu.json_de_donnees(donnees) + b"\n"
+        elif format == "html":
+            octets = rendu.html_pour_pdf(donnees).encode("utf-8")
+        else:
+            octets = rendu.pdf_de_donnees(donnees, sous_titre="Version de travail, non publiée")
         if fichier:
             try:
-                Path(fichier).write_text(contenu, encoding="utf-8")
+                Path(fichier).write_bytes(octets)
             except OSError as erreur:
                 raise CommandError(f"Impossible d'écrire {fichier} : {erreur.strerror}.") from None
             self.stderr.write(f"Rapport {annee_int} écrit dans {fichier}.")
+        elif format == "pdf":
+            self.stdout.flush()
+            sys.stdout.buffer.write(octets)
         else:
-            self.stdout.write(contenu, ending="")
+            self.stdout.write(octets.decode("utf-8"), ending="")
 
     def _annee(self, valeur: str) -> int:
         try:
