@@ -101,7 +101,9 @@ class RendezVous(models.Model):
 
     # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
     # anonymises these rows too.
-    historique = HistoricalRecords(verbose_name="historique du rendez-vous")
+    historique = HistoricalRecords(
+        verbose_name="historique du rendez-vous", verbose_name_plural="historique du rendez-vous"
+    )
 
     objects = RendezVousQuerySet.as_manager()
 
@@ -229,7 +231,10 @@ class ChangementPhase(models.Model):
 
     # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
     # anonymises these rows too.
-    historique = HistoricalRecords(verbose_name="historique du changement de phase")
+    historique = HistoricalRecords(
+        verbose_name="historique du changement de phase",
+        verbose_name_plural="historique du changement de phase",
+    )
 
     class Meta:
         verbose_name = "changement de phase"

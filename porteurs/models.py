@@ -126,7 +126,9 @@ class Porteur(models.Model):
 
     # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
     # anonymises these rows too.
-    historique = HistoricalRecords(verbose_name="historique du porteur")
+    historique = HistoricalRecords(
+        verbose_name="historique du porteur", verbose_name_plural="historique du porteur"
+    )
 
     class Meta:
         verbose_name = "porteur de projet"
@@ -340,7 +342,9 @@ class Dossier(models.Model):
 
     # Every change is kept (who, when, what): shown on the dossier page; RGPD erasure
     # anonymises these rows too.
-    historique = HistoricalRecords(verbose_name="historique du dossier")
+    historique = HistoricalRecords(
+        verbose_name="historique du dossier", verbose_name_plural="historique du dossier"
+    )
 
     objects = DossierQuerySet.as_manager()
 
