@@ -93,6 +93,8 @@ def _urls_sans_parametre(resolver=None, prefixe=""):
 OUVERTES_AU_CONSEIL = {
     "/",
     "/rapports/tableaux-de-bord/",
+    # The map of the points d'accueil: public places and suppressed counts only.
+    "/rapports/tableaux-de-bord/carte/",
     "/connexion/",
     "/deconnexion/",
     "/sante/",
