@@ -34,7 +34,18 @@ def navigateur():
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
     # the tests themselves are still synchronous and safe.
+    ancien = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _lancer(sync_playwright)
+    finally:
+        if ancien is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = ancien
+
+
+def _lancer(sync_playwright):
     with sync_playwright() as p:
         navigateur = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -24,7 +24,16 @@ print(json.dumps({
 }))
 """
 
-VARIABLES = ("MAILLAGE_ENV", "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE")
+VARIABLES = (
+    "MAILLAGE_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "SECURE",
+    # Set by the end-to-end tests for Playwright; never in a real start.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def demarrer(env: dict[str, str], code: str = LIRE) -> subprocess.CompletedProcess:
