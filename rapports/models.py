@@ -160,3 +160,35 @@ class EditionRapport(models.Model):
 
     def __str__(self) -> str:
         return f"Rapport {self.annee}, version {self.version}"
+
+
+class GenerationPDF(models.Model):
+    """The PDF of a year's live report, made in the background (a few seconds of
+    WeasyPrint) so that nobody stares at a frozen page. One row per state of the data
+    (`empreinte`): a finished row is the cache of that state.
+    """
+
+    class Etat(models.TextChoices):
+        EN_COURS = "en_cours", "en cours"
+        TERMINEE = "terminee", "terminée"
+        ECHEC = "echec", "échec"
+
+    annee = models.PositiveSmallIntegerField("année")
+    empreinte = models.CharField("empreinte des données", max_length=64)
+    etat = models.CharField("état", max_length=10, choices=Etat.choices, default=Etat.EN_COURS)
+    etape = models.CharField("étape", max_length=100, blank=True)
+    pdf = models.BinaryField("PDF", null=True, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    cree_le = models.DateTimeField("commencée le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "génération de PDF"
+        verbose_name_plural = "générations de PDF"
+        constraints = [
+            # Two clicks at once start one generation only.
+            models.UniqueConstraint(fields=["annee", "empreinte"], name="generation_pdf_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF {self.annee} ({self.get_etat_display()})"

@@ -6,15 +6,21 @@ Exporters share one contract: (filename, content_type, bytes).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import logging
+import threading
 
-from django.core.cache import cache
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from rapports import contenu, pdf
+
+journal = logging.getLogger(__name__)
 
 ASSOCIATION = "Maillage"
 TITRE = "Rapport d'activité"
@@ -83,16 +89,73 @@ def empreinte(annee: int) -> str:
     return hashlib.sha256(json.dumps(parties, default=str).encode()).hexdigest()[:32]
 
 
-def pdf_de_l_annee(annee: int) -> tuple[str, str, bytes]:
-    """The live report of `annee` as PDF, from the cache when nothing changed since."""
-    cle = f"rapport-pdf:{annee}:{empreinte(annee)}"
-    contenu_pdf = cache.get(cle)
-    if contenu_pdf is None:
-        contenu_pdf = pdf_de_donnees(
-            contenu.donnees_rapport(annee), sous_titre="Version de travail, non publiée"
-        )
-        cache.set(cle, contenu_pdf, timeout=24 * 3600)
-    return f"rapport-activite-{annee}.pdf", "application/pdf", contenu_pdf
+def generation_pour(annee: int, *, relancer: bool = False):
+    """The PDF generation of `annee` for the data as they are now: (generation, to_start).
+
+    Invariants: at most one generation per (year, fingerprint) — the unique constraint
+    decides between two simultaneous clicks; a failed one, or one stuck for over ten
+    minutes (a server restarted mid-way), is started again; a finished one is served as
+    it is (it is the cache of that state of the data).
+    """
+    from rapports.models import GenerationPDF
+
+    cle = empreinte(annee)
+    try:
+        with transaction.atomic():
+            generation, cree = GenerationPDF.objects.get_or_create(annee=annee, empreinte=cle)
+    except IntegrityError:
+        generation, cree = GenerationPDF.objects.get(annee=annee, empreinte=cle), False
+    if cree:
+        return generation, True
+    bloquee = timezone.now() - generation.modifie_le > datetime.timedelta(minutes=10)
+    if (generation.etat == GenerationPDF.Etat.ECHEC and relancer) or (
+        generation.etat == GenerationPDF.Etat.EN_COURS and bloquee
+    ):
+        generation.etat, generation.etape, generation.erreur = GenerationPDF.Etat.EN_COURS, "", ""
+        generation.save(update_fields=["etat", "etape", "erreur", "modifie_le"])
+        return generation, True
+    return generation, False
+
+
+def generer(pk: int) -> None:
+    """Make the PDF of generation `pk`, saying at each step where it is. Errors are kept on
+    the row (the page shows them) and logged without any personal data."""
+    from rapports.models import GenerationPDF
+
+    generation = GenerationPDF.objects.get(pk=pk)
+
+    def etape(texte: str) -> None:
+        generation.etape = texte
+        generation.save(update_fields=["etape", "modifie_le"])
+
+    try:
+        etape("Calcul des chiffres de l'année")
+        donnees = contenu.donnees_rapport(generation.annee)
+        etape("Mise en page du PDF (quelques secondes)")
+        generation.pdf = pdf_de_donnees(donnees, sous_titre="Version de travail, non publiée")
+        generation.etat, generation.etape = GenerationPDF.Etat.TERMINEE, "Terminé"
+        generation.save(update_fields=["pdf", "etat", "etape", "modifie_le"])
+        # Earlier states of the data are of no use any more.
+        GenerationPDF.objects.filter(annee=generation.annee).exclude(pk=pk).delete()
+    except Exception as erreur:  # noqa: BLE001 - any failure is reported on the page
+        journal.exception("génération du PDF %s en échec", pk)
+        generation.etat = GenerationPDF.Etat.ECHEC
+        generation.erreur = f"{type(erreur).__name__} : {erreur}"[:1000]
+        generation.save(update_fields=["etat", "erreur", "modifie_le"])
+
+
+def lancer_en_arriere_plan(pk: int) -> None:
+    """Run `generer` in a thread of this process, so the request answers at once. Enough
+    for one association's server (runserver or gunicorn); its database connection is
+    closed when it ends."""
+
+    def fil() -> None:
+        try:
+            generer(pk)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=fil, name=f"pdf-{pk}", daemon=True).start()
 
 
 def json_de_donnees(donnees: dict) -> bytes:

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -75,7 +75,23 @@ def rapport(request: HttpRequest, annee: int) -> HttpResponse:
 @require_GET
 @permission_required(SUIVI, raise_exception=True)
 def rapport_pdf(request: HttpRequest, annee: int) -> HttpResponse:
-    return _telechargement(*rendu.pdf_de_l_annee(_annee_valide(annee)))
+    """The live PDF: served at once when the data have not changed since it was made;
+    otherwise made in the background while a page shows where it stands and reloads."""
+    from rapports.models import GenerationPDF
+
+    generation, a_lancer = rendu.generation_pour(
+        _annee_valide(annee), relancer="relancer" in request.GET
+    )
+    if generation.etat == GenerationPDF.Etat.TERMINEE:
+        return _telechargement(
+            f"rapport-activite-{annee}.pdf", "application/pdf", bytes(generation.pdf)
+        )
+    if a_lancer:
+        # After the commit, so that the background thread sees the generation's row.
+        transaction.on_commit(lambda: rendu.lancer_en_arriere_plan(generation.pk))
+    return render(
+        request, "rapports/generation.html", {"annee": annee, "generation": generation}, status=202
+    )
 
 
 @require_GET

@@ -98,16 +98,55 @@ def test_only_the_direction_publishes(client_charge):
     assert client_charge.post(reverse("rapports:publier", args=[2013])).status_code == 403
 
 
-def test_the_live_pdf_is_served_from_the_cache_until_the_data_change(client_charge, annee_2013):
-    from django.core.cache import cache
+def test_the_live_pdf_is_made_in_the_background_then_served_until_the_data_change(
+    client_charge, annee_2013, django_capture_on_commit_callbacks
+):
+    from rapports.models import GenerationPDF
+    from rapports.rendu import generer
 
+    url = reverse("rapports:rapport_pdf", args=[2013])
+    with django_capture_on_commit_callbacks(execute=False) as lancements:
+        attente = client_charge.get(url)
+    # The page answers at once, says where it stands and reloads itself.
+    assert attente.status_code == 202
+    assert "Préparation du PDF" in attente.content.decode() or "préparation du PDF" in (
+        attente.content.decode()
+    )
+    assert '<meta http-equiv="refresh" content="2">' in attente.content.decode()
+    assert len(lancements) == 1
+    generation = GenerationPDF.objects.get(annee=2013)
+    assert generation.etat == GenerationPDF.Etat.EN_COURS
+
+    # A second click while it runs starts nothing more.
+    with django_capture_on_commit_callbacks(execute=False) as lancements:
+        assert client_charge.get(url).status_code == 202
+    assert lancements == []
+
+    generer(generation.pk)  # what the background thread runs
+    pret = client_charge.get(url)
+    assert pret.status_code == 200
+    assert pret["Content-Type"] == "application/pdf"
+    assert pret.content[:5] == b"%PDF-"
+
+    # New casework: the next download makes a new PDF.
+    dossier_avec((A, "01/06/2013"), porteur=PorteurFactory(femme=True))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client_charge.get(url).status_code == 202
+
+
+def test_a_failed_generation_is_shown_and_can_be_retried(client_charge, annee_2013):
+    from rapports.models import GenerationPDF
     from rapports.rendu import empreinte
 
-    cache.clear()
+    GenerationPDF.objects.create(
+        annee=2013, empreinte=empreinte(2013), etat="echec", erreur="OSError : disque plein"
+    )
     url = reverse("rapports:rapport_pdf", args=[2013])
-    premier = client_charge.get(url)
-    assert premier["Content-Type"] == "application/pdf"
-    avant = empreinte(2013)
-    assert cache.get(f"rapport-pdf:2013:{avant}") == premier.content
-    dossier_avec((A, "01/06/2013"), porteur=PorteurFactory(femme=True))
-    assert empreinte(2013) != avant
+    echec = client_charge.get(url).content.decode()
+    assert "La préparation du PDF a échoué" in echec and "disque plein" in echec
+    assert "http-equiv" not in echec  # no endless reloading on an error
+    # "Réessayer" starts it again: the page shows progress, not the old error.
+    reponse = client_charge.get(url, {"relancer": "1"})
+    assert reponse.status_code == 202
+    assert "disque plein" not in reponse.content.decode()
+    assert GenerationPDF.objects.get(annee=2013).etat == "en_cours"
