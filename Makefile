@@ -9,7 +9,7 @@ PORT ?= 8000
 INSTALLED := $(VENV)/.installe-runtime
 INSTALLED_DEV := $(VENV)/.installe-dev
 
-.PHONY: run install install-dev migrate demo serve test lint format check-deploy lock clean
+.PHONY: run install install-dev migrate demo serve test bench lint format check-deploy lock clean
 
 run: install migrate demo serve
 
@@ -44,6 +44,13 @@ serve: install
 # The whole suite. SQLite by default; PostgreSQL when DATABASE_URL names one.
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks, not part of make test: the report on the demo data, and the PDF renderer on
+# a synthetic 35-page document. Figures and machine in docs/performance.md.
+BENCH_DB ?= sqlite:////tmp/maillage-bench.sqlite3
+bench: install-dev
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/rapport.py
+	DJANGO_SETTINGS_MODULE=maillage.settings $(PY) bench/rendu_pdf.py --repetitions 2
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
