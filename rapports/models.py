@@ -148,7 +148,8 @@ class EditionRapport(models.Model):
         related_name="+",
     )
     donnees = models.JSONField("données")
-    pdf = models.BinaryField("PDF")
+    # Made in the background right after publishing (empty for those few seconds).
+    pdf = models.BinaryField("PDF", null=True, blank=True)
 
     class Meta:
         verbose_name = "édition du rapport"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapports import charts, contenu, rendu
+from rapports import charts, contenu, publication, rendu
 from rapports.models import EditionRapport, IndicateurManuel, TexteSection
 from rapports.publication import publier
 
@@ -118,6 +118,10 @@ def edition(request: HttpRequest, annee: int, version: int) -> HttpResponse:
 @permission_required(SUIVI, raise_exception=True)
 def edition_pdf(request: HttpRequest, annee: int, version: int) -> HttpResponse:
     e = _edition(annee, version)
+    if not e.pdf:
+        if "relancer" in request.GET:
+            transaction.on_commit(lambda: publication._en_arriere_plan(e.pk))
+        return render(request, "rapports/generation_edition.html", {"edition": e}, status=202)
     return _telechargement(
         f"rapport-activite-{annee}-v{version}.pdf", "application/pdf", bytes(e.pdf)
     )

@@ -70,12 +70,21 @@ def test_manual_indicators_are_saved_and_a_negative_one_refused(client_directeur
 
 
 def test_publishing_freezes_the_figures_and_publishing_again_makes_a_new_version(
-    client_directeur, annee_2013
+    client_directeur, annee_2013, django_capture_on_commit_callbacks
 ):
+    from rapports.publication import faire_pdf_edition
+
     url = reverse("rapports:publier", args=[2013])
-    assert client_directeur.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=False) as lancements:
+        assert client_directeur.post(url).status_code == 302
+    assert len(lancements) == 1  # the PDF is made in the background after the commit
     premiere = EditionRapport.objects.get(annee=2013, version=1)
     assert premiere.donnees["dispositifs"]["escale"]["accueils"]["total"] == 1
+    attente = client_directeur.get(reverse("rapports:edition_pdf", args=[2013, 1]))
+    assert attente.status_code == 202
+    assert "PDF en préparation" in attente.content.decode()
+    faire_pdf_edition(premiere.pk)  # what the background thread runs
+    premiere.refresh_from_db()
     assert bytes(premiere.pdf)[:5] == b"%PDF-"
 
     # The casework changes after publication: the published edition does not.
@@ -87,7 +96,8 @@ def test_publishing_freezes_the_figures_and_publishing_again_makes_a_new_version
     vivant = client_directeur.get(reverse("rapports:rapport_json", args=[2013]))
     assert json.loads(vivant.content)["dispositifs"]["escale"]["accueils"]["total"] == 2
 
-    client_directeur.post(url)
+    with django_capture_on_commit_callbacks(execute=False):
+        client_directeur.post(url)
     seconde = EditionRapport.objects.get(annee=2013, version=2)
     assert seconde.donnees["dispositifs"]["escale"]["accueils"]["total"] == 2
     assert seconde.publiee_par.username == "marc"
