@@ -224,3 +224,41 @@ def test_l_echelle_multiplie_les_chiffres_de_2013(demo):
     for cle in SEED:
         if cle.startswith(("dispositifs", "formations.s", "formations.a", "formations.f")):
             assert _get(r, cle) == 2 * SEED[cle], cle
+
+
+def test_le_pdf_2013_a_un_sommaire_juste_des_graphiques_vectoriels_et_les_chiffres_du_seed(
+    demo, tmp_path
+):
+    """The PDF of the demo's 2013, read back as text: the contents' page numbers point to
+    pages holding their titles, the charts are vectors, the key figures are there."""
+    import re
+    import shutil
+    import subprocess
+
+    from rapports import contenu, rendu
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext absent (apt-get install poppler-utils)")
+    fichier = tmp_path / "rapport-2013.pdf"
+    fichier.write_bytes(rendu.pdf_de_donnees(contenu.donnees_rapport(2013)))
+
+    def texte(*options: str) -> str:
+        commande = ["pdftotext", *options, str(fichier), "-"]
+        return subprocess.run(commande, capture_output=True, text=True, check=True).stdout
+
+    pages = texte().split("\f")
+    sommaire = next(i for i, page in enumerate(pages) if "Sommaire" in page)
+    entrees = []
+    for ligne in texte("-layout", "-f", str(sommaire + 1), "-l", str(sommaire + 1)).splitlines():
+        if m := re.match(r"\s*([\d.]+)\s+(\S.{3,}?)\s*(?:\.\s*){3,}(\d+)\s*$", ligne):
+            entrees.append((m.group(2).strip(), int(m.group(3))))
+    assert len(entrees) >= 25
+    for titre, page in entrees:
+        assert titre[:20] in " ".join(pages[page - 1].split()), (titre, page)
+    tout = " ".join(" ".join(pages).split())
+    for attendu in ("Projets accueillis 82", "Porteurs de projet accueillis en 2013 53"):
+        assert attendu in tout, attendu
+    images = subprocess.run(
+        ["pdfimages", "-list", str(fichier)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert images == []
