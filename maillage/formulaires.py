@@ -19,7 +19,11 @@ class FormulaireBootstrap:
         super().__init__(*args, **kwargs)
         for champ in self.fields.values():
             widget = champ.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            if isinstance(widget, forms.RadioSelect):
+                # Django's own radio markup (a label around each input) reads well as
+                # it is; Bootstrap's check class would float the inputs over the text.
+                continue
+            if isinstance(widget, forms.CheckboxInput):
                 classe = "form-check-input"
             elif isinstance(widget, forms.Select):
                 classe = "form-select"

@@ -95,9 +95,12 @@ def synchroniser_roles(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # The historical registry of a migration has no models_module: pretend it has one
+        # for create_permissions, then put back whatever was there (safe on the real one).
+        ancien = getattr(app_config, "models_module", None)
+        app_config.models_module = ancien or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = ancien
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
-from maillage.roles import ADMINISTRATEUR, CHARGE, DIRECTION
+from maillage.roles import ADMINISTRATEUR, CHARGE, DIRECTION, synchroniser_roles
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RACINE = Path(__file__).resolve().parents[2]
@@ -90,6 +91,9 @@ def compte(django_user_model):
     """Make an account with a role; returns its username (password MOT_DE_PASSE)."""
 
     def creer(username: str, role: str, **champs) -> str:
+        # A transactional test before this one emptied the tables the migrations fill
+        # (role groups, permissions): put them back as the migrations do.
+        synchroniser_roles(django_apps)
         user = django_user_model.objects.create_user(
             username=username, password=MOT_DE_PASSE, is_staff=role == DIRECTION, **champs
         )
@@ -138,6 +142,7 @@ def verifier_accessibilite(page):
                 "impact": v["impact"],
                 "aide": v["help"],
                 "cibles": [n["target"] for n in v["nodes"]][:5],
+                "detail": [n.get("failureSummary", "") for n in v["nodes"]][:2],
             }
             for v in resultat["violations"]
             if v["impact"] in ("serious", "critical")
