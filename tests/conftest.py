@@ -23,6 +23,25 @@ def _gabarits_stricts():
             moteur.engine.string_if_invalid = _VariableInconnue("%s")
 
 
+@pytest.fixture(autouse=True)
+def _donnees_des_migrations(request):
+    """Tests in real transactions empty every table when they end, including what the
+    migrations wrote (role groups and their permissions, the five ADVA modules), and
+    pytest-django's serialized rollback did not always put it back here (seen on
+    PostgreSQL): such tests write it again first, as the migrations do."""
+    marqueur = request.node.get_closest_marker("django_db")
+    if marqueur and marqueur.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        import importlib
+
+        from django.apps import apps
+
+        from maillage.roles import synchroniser_roles
+
+        synchroniser_roles(apps)
+        importlib.import_module("formations.migrations.0002_modules_adva").creer_modules(apps, None)
+
+
 def _utilisateur(django_user_model, username: str, role: str, **champs):
     user = django_user_model.objects.create_user(
         username=username, password="mot-de-passe-de-test-1", **champs

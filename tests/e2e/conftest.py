@@ -12,10 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
-from maillage.roles import ADMINISTRATEUR, CHARGE, DIRECTION, synchroniser_roles
+from maillage.roles import ADMINISTRATEUR, CHARGE, DIRECTION
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RACINE = Path(__file__).resolve().parents[2]
@@ -91,9 +90,6 @@ def compte(django_user_model):
     """Make an account with a role; returns its username (password MOT_DE_PASSE)."""
 
     def creer(username: str, role: str, **champs) -> str:
-        # A transactional test before this one emptied the tables the migrations fill
-        # (role groups, permissions): put them back as the migrations do.
-        synchroniser_roles(django_apps)
         user = django_user_model.objects.create_user(
             username=username, password=MOT_DE_PASSE, is_staff=role == DIRECTION, **champs
         )
