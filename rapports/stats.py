@@ -376,8 +376,12 @@ _RANG_SQL = Case(
 )
 
 
-def entonnoirs(annee: int) -> dict[str, Entonnoir]:
-    """The support funnel of year `annee` for every dispositif. Two queries.
+def comptes_entonnoir(
+    annee: int, *, dossiers: Q | None = None, groupe: tuple[str, ...] = ()
+) -> tuple[list[dict], list[tuple]]:
+    """The two queries behind every support funnel of year `annee`, for the dossiers
+    matching `dossiers` (a Q on ChangementPhase, e.g. Q(dossier__epci_accueil=...)),
+    grouped by the `groupe` fields and the phase.
 
     Each phase change into a funnel phase is read with its dossier's next change (the
     change of smallest rank above it: the path never goes back and its dates never
@@ -390,7 +394,11 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
     so a change dated 1 January belongs to the year (the dossier is carried over in its
     previous phase and leaves it that day), a reception on 31 December too, and a dossier
     entering and leaving a phase the same day counts in entrées and sorties, not in fin.
+
+    Returns (rows of counts per group and phase, rows (*groupe, type_sortie, issue, n) of
+    the year's exits).
     """
+    dossiers = dossiers or Q()
     debut, fin = _bornes(annee)
     veille = debut - datetime.timedelta(days=1)
     suivants = (
@@ -406,7 +414,7 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
     vers_sortie = dans_l_annee & Q(suivant_phase=Phase.SORTIE)
     accueil_de_l_annee = Q(phase=Phase.ACCUEIL, date__gte=debut)
     lignes = (
-        ChangementPhase.objects.filter(phase__in=PHASES_ENTONNOIR, date__lte=fin)
+        ChangementPhase.objects.filter(dossiers, phase__in=PHASES_ENTONNOIR, date__lte=fin)
         .annotate(
             rang=_RANG_SQL,
             suivant_date=Subquery(suivants.values("date")[:1]),
@@ -415,7 +423,7 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
             date_creation=Subquery(creation),
         )
         .order_by()
-        .values("dossier__dispositif", "phase")
+        .values(*groupe, "phase")
         .annotate(
             report=Count(
                 "pk",
@@ -439,6 +447,19 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
             passes_creation=Count("pk", filter=accueil_de_l_annee & Q(date_creation__lte=fin)),
         )
     )
+    sorties = (
+        ChangementPhase.objects.filter(dossiers, phase=Phase.SORTIE, date__gte=debut, date__lte=fin)
+        .order_by()
+        .values_list(*groupe, "type_sortie", "issue")
+        .annotate(n=Count("pk"))
+    )
+    return list(lignes), list(sorties)
+
+
+def entonnoirs(annee: int) -> dict[str, Entonnoir]:
+    """The support funnel of year `annee` for every dispositif. Two queries (the
+    definitions are those of `comptes_entonnoir`)."""
+    lignes, lignes_sorties = comptes_entonnoir(annee, groupe=("dossier__dispositif",))
     comptes: dict[tuple[str, str], dict] = {
         (ligne["dossier__dispositif"], ligne["phase"]): ligne for ligne in lignes
     }
@@ -446,13 +467,7 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
     sorties: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: {"type": defaultdict(int), "issue": defaultdict(int)}
     )
-    for dispositif, type_sortie, issue, n in (
-        ChangementPhase.objects.filter(phase=Phase.SORTIE, date__gte=debut, date__lte=fin)
-        .order_by()
-        .values_list("dossier__dispositif", "type_sortie", "issue")
-        .annotate(n=Count("pk"))
-        .values_list("dossier__dispositif", "type_sortie", "issue", "n")
-    ):
+    for dispositif, type_sortie, issue, n in lignes_sorties:
         sorties[dispositif]["type"][_code(type_sortie)] += n
         sorties[dispositif]["issue"][_code(issue)] += n
 

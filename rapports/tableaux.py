@@ -81,7 +81,6 @@ from rapports.definitions import DEFINITIONS
 # stats.py's building blocks, so that a dashboard counts exactly what the report counts.
 from rapports.stats import (
     _QUESTIONS_FERMEES,
-    _RANG_SQL,
     MOIS,
     NON_RENSEIGNE,
     NR,
@@ -90,6 +89,7 @@ from rapports.stats import (
     _avec_age,
     _bornes,
     _code,
+    comptes_entonnoir,
 )
 from territoires.models import EPCI, PointAccueil
 
@@ -332,58 +332,10 @@ class EntonnoirFiltre:
 
 
 def _entonnoir(filtres: Filtres) -> EntonnoirFiltre:
-    """stats.entonnoirs' counts for the dossiers under the filters: the same subqueries
-    (a change into a funnel phase read with the dossier's next change), grouped by phase
-    instead of dispositif. Two queries."""
-    debut, fin = _bornes(filtres.annee)
-    veille = debut - datetime.timedelta(days=1)
-    suivants = (
-        ChangementPhase.objects.filter(dossier=OuterRef("dossier"))
-        .annotate(rang=_RANG_SQL)
-        .filter(rang__gt=OuterRef("rang"))
-        .order_by("rang")
-    )
-    creation = ChangementPhase.objects.filter(
-        dossier=OuterRef("dossier"), phase=Phase.CREATION
-    ).values("date")[:1]
-    dans_l_annee = Q(suivant_date__gte=debut, suivant_date__lte=fin)
-    vers_sortie = dans_l_annee & Q(suivant_phase=Phase.SORTIE)
-    accueil_de_l_annee = Q(phase=Phase.ACCUEIL, date__gte=debut)
-    lignes = (
-        ChangementPhase.objects.filter(
-            filtres.dossiers("dossier__"), phase__in=PHASES_ENTONNOIR, date__lte=fin
-        )
-        .annotate(
-            rang=_RANG_SQL,
-            suivant_date=Subquery(suivants.values("date")[:1]),
-            suivant_phase=Subquery(suivants.values("phase")[:1]),
-            suivant_type=Subquery(suivants.values("type_sortie")[:1]),
-            date_creation=Subquery(creation),
-        )
-        .order_by()
-        .values("phase")
-        .annotate(
-            report=Count(
-                "pk",
-                filter=Q(date__lte=veille)
-                & (Q(suivant_date__isnull=True) | Q(suivant_date__gt=veille)),
-            ),
-            entrees=Count("pk", filter=Q(date__gte=debut)),
-            vers_suivante=Count("pk", filter=dans_l_annee & ~Q(suivant_phase=Phase.SORTIE)),
-            valorisables=Count(
-                "pk", filter=vers_sortie & Q(suivant_type=ChangementPhase.TypeSortie.VALORISABLE)
-            ),
-            non_valorisables=Count(
-                "pk",
-                filter=vers_sortie & ~Q(suivant_type=ChangementPhase.TypeSortie.VALORISABLE),
-            ),
-            passes_maturation=Count(
-                "pk",
-                filter=accueil_de_l_annee
-                & Q(suivant_phase=Phase.MATURATION, suivant_date__lte=fin),
-            ),
-            passes_creation=Count("pk", filter=accueil_de_l_annee & Q(date_creation__lte=fin)),
-        )
+    """stats.entonnoirs' counts for the dossiers under the filters (the same two queries,
+    stats.comptes_entonnoir), grouped by phase instead of dispositif."""
+    lignes, lignes_sorties = comptes_entonnoir(
+        filtres.annee, dossiers=filtres.dossiers("dossier__")
     )
     vide = dict.fromkeys(
         (
@@ -403,14 +355,7 @@ def _entonnoir(filtres: Filtres) -> EntonnoirFiltre:
 
     par_type: dict[str, int] = defaultdict(int)
     par_issue: dict[str, int] = defaultdict(int)
-    for type_sortie, issue, n in (
-        ChangementPhase.objects.filter(
-            filtres.dossiers("dossier__"), phase=Phase.SORTIE, date__gte=debut, date__lte=fin
-        )
-        .order_by()
-        .values_list("type_sortie", "issue")
-        .annotate(n=Count("pk"))
-    ):
+    for type_sortie, issue, n in lignes_sorties:
         par_type[_code(type_sortie)] += n
         par_issue[_code(issue)] += n
     accueil = etapes[Phase.ACCUEIL]
