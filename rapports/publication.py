@@ -1,8 +1,6 @@
 """Publishing a year's report: freeze its data as a new edition, then its PDF."""
 
-import threading
-
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -30,8 +28,13 @@ def publier(annee: int, *, auteur) -> EditionRapport:
             publiee_par=auteur,
             donnees=donnees,
         )
-        transaction.on_commit(lambda: _en_arriere_plan(edition.pk))
+        transaction.on_commit(lambda: lancer_pdf_edition(edition.pk))
     return edition
+
+
+def lancer_pdf_edition(pk: int) -> None:
+    """Make the PDF of edition `pk` in the background (see `faire_pdf_edition`)."""
+    rendu.en_arriere_plan(faire_pdf_edition, pk, nom="edition")
 
 
 def faire_pdf_edition(pk: int) -> None:
@@ -43,15 +46,3 @@ def faire_pdf_edition(pk: int) -> None:
     sous_titre = f"Version publiée n° {edition.version} — données arrêtées le {arret}"
     edition.pdf = rendu.pdf_de_donnees(edition.donnees, sous_titre=sous_titre)
     edition.save(update_fields=["pdf"])
-
-
-def _en_arriere_plan(pk: int) -> None:
-    def fil() -> None:
-        try:
-            faire_pdf_edition(pk)
-        except Exception:
-            rendu.journal.exception("PDF de l'édition %s en échec", pk)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=fil, name=f"edition-{pk}", daemon=True).start()

@@ -144,18 +144,25 @@ def generer(pk: int) -> None:
         generation.save(update_fields=["etat", "erreur", "modifie_le"])
 
 
-def lancer_en_arriere_plan(pk: int) -> None:
-    """Run `generer` in a thread of this process, so the request answers at once. Enough
-    for one association's server (runserver or gunicorn); its database connection is
-    closed when it ends."""
+def en_arriere_plan(fonction, pk: int, *, nom: str) -> None:
+    """Run `fonction(pk)` in a thread of this process, so the request answers at once.
+    Enough for one association's server (runserver or gunicorn). A failure is logged
+    (ids only); the thread's database connection is closed when it ends."""
 
     def fil() -> None:
         try:
-            generer(pk)
+            fonction(pk)
+        except Exception:
+            journal.exception("%s %s en échec", nom, pk)
         finally:
             connections.close_all()
 
-    threading.Thread(target=fil, name=f"pdf-{pk}", daemon=True).start()
+    threading.Thread(target=fil, name=f"{nom}-{pk}", daemon=True).start()
+
+
+def lancer_en_arriere_plan(pk: int) -> None:
+    """Make the PDF of generation `pk` in the background (see `generer`)."""
+    en_arriere_plan(generer, pk, nom="pdf")
 
 
 def json_de_donnees(donnees: dict) -> bytes:

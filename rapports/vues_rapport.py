@@ -120,7 +120,7 @@ def edition_pdf(request: HttpRequest, annee: int, version: int) -> HttpResponse:
     e = _edition(annee, version)
     if not e.pdf:
         if "relancer" in request.GET:
-            transaction.on_commit(lambda: publication._en_arriere_plan(e.pk))
+            transaction.on_commit(lambda: publication.lancer_pdf_edition(e.pk))
         return render(request, "rapports/generation_edition.html", {"edition": e}, status=202)
     return _telechargement(
         f"rapport-activite-{annee}-v{version}.pdf", "application/pdf", bytes(e.pdf)
