@@ -12,24 +12,29 @@ from typing import Any
 from django import forms
 
 
+def classes_bootstrap(champs) -> None:
+    """Give each field's widget the Bootstrap class it needs (kept when one is set)."""
+    for champ in champs:
+        widget = champ.widget
+        if isinstance(widget, forms.RadioSelect):
+            # Django's own radio markup (a label around each input) reads well as it is;
+            # Bootstrap's check class would float the inputs over the text.
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            classe = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            classe = "form-select"
+        else:
+            classe = "form-control"
+        widget.attrs.setdefault("class", classe)
+
+
 class FormulaireBootstrap:
     """Mixin: give each widget the Bootstrap class it needs, once, at construction."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for champ in self.fields.values():
-            widget = champ.widget
-            if isinstance(widget, forms.RadioSelect):
-                # Django's own radio markup (a label around each input) reads well as
-                # it is; Bootstrap's check class would float the inputs over the text.
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                classe = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                classe = "form-select"
-            else:
-                classe = "form-control"
-            widget.attrs.setdefault("class", classe)
+        classes_bootstrap(self.fields.values())
 
 
 class ChampSuggestions(forms.CharField):

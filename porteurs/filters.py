@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from maillage.comptes import salaries_actifs
+from maillage.formulaires import classes_bootstrap
 from porteurs.models import Dossier, Phase, Porteur
 from territoires.models import EPCI
 from territoires.recherche import trouver_commune
@@ -57,9 +58,7 @@ class DossierFilter(django_filters.FilterSet):
         self.filters["accueil_du"].lookup_expr = "gte"
         self.filters["accueil_au"].field_name = "date_accueil"
         self.filters["accueil_au"].lookup_expr = "lte"
-        for champ in self.form.fields.values():
-            classe = "form-select" if isinstance(champ.widget, forms.Select) else "form-control"
-            champ.widget.attrs.setdefault("class", classe)
+        classes_bootstrap(self.form.fields.values())
 
     def rechercher(self, queryset, name, value):
         mots = value.split()
@@ -106,9 +105,7 @@ class PorteurFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for champ in self.form.fields.values():
-            classe = "form-select" if isinstance(champ.widget, forms.Select) else "form-control"
-            champ.widget.attrs.setdefault("class", classe)
+        classes_bootstrap(self.form.fields.values())
 
     def rechercher(self, queryset, name, value):
         for mot in value.split():
