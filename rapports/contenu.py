@@ -23,6 +23,8 @@ from rapports.charts import Graphique, Serie
 
 NR = "NR"
 NON_RENSEIGNE = "non renseigné"
+# The first year a report can cover: the association was founded in 2000.
+PREMIERE_ANNEE = 2000
 MOIS = (
     "janv.",
     "févr.",

@@ -15,11 +15,10 @@ from rapports.models import EditionRapport, IndicateurManuel, TexteSection
 from rapports.publication import publier
 
 SUIVI = "maillage.acceder_suivi"
-PREMIERE_ANNEE = 2000
 
 
 def _annee_valide(annee: int) -> int:
-    if not PREMIERE_ANNEE <= annee <= timezone.localdate().year:
+    if not contenu.PREMIERE_ANNEE <= annee <= timezone.localdate().year:
         raise Http404(f"Pas de rapport pour l'année {annee}.")
     return annee
 
@@ -38,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rapports/index.html",
-        {"annees": range(annee, PREMIERE_ANNEE - 1, -1), "editions": editions},
+        {"annees": range(annee, contenu.PREMIERE_ANNEE - 1, -1), "editions": editions},
     )
 
 

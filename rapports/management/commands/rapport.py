@@ -12,9 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from rapports import contenu, rendu
+from rapports.contenu import PREMIERE_ANNEE
 
-# Years the association can have figures for: it was founded in 2000.
-PREMIERE_ANNEE = 2000
 FORMATS = ("json", "html", "pdf")
 
 
