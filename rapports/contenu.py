@@ -141,20 +141,16 @@ class SectionRapport:
 # --- Gathering the data --------------------------------------------------------------------
 
 
-def _bornes(annee: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
-
-
 def donnees_rapport(annee: int) -> dict:
     """Everything the report of `annee` shows, as JSON-able data. A constant number of
     queries: rapport_annuel's plus one per list."""
     from formations.models import Convention, Evenement
     from formations.stats import programme_convention
     from rapports.models import IndicateurManuel, TexteSection
-    from rapports.stats import rapport_annuel
+    from rapports.stats import bornes_annee, rapport_annuel
     from territoires.models import PointAccueil, ReferentTerritoire
 
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     donnees = rapport_annuel(annee)
     donnees["points_accueil"] = [
         {

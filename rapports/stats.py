@@ -295,14 +295,14 @@ def _choix_modele(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(NR if code == NR_MODELE else code, libelle) for code, libelle in choices]
 
 
-def _code(valeur) -> str:
+def code_rapport(valeur) -> str:
     """A grouped value as a report code: NULL, "" and the model's "nr" are NR."""
     if valeur is None or valeur == "" or valeur == NR_MODELE:
         return NR
     return str(valeur)
 
 
-def _bornes(annee: int) -> tuple[datetime.date, datetime.date]:
+def bornes_annee(annee: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
 
 
@@ -399,7 +399,7 @@ def comptes_entonnoir(
     the year's exits).
     """
     dossiers = dossiers or Q()
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     veille = debut - datetime.timedelta(days=1)
     suivants = (
         ChangementPhase.objects.filter(dossier=OuterRef("dossier"))
@@ -468,8 +468,8 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
         lambda: {"type": defaultdict(int), "issue": defaultdict(int)}
     )
     for dispositif, type_sortie, issue, n in lignes_sorties:
-        sorties[dispositif]["type"][_code(type_sortie)] += n
-        sorties[dispositif]["issue"][_code(issue)] += n
+        sorties[dispositif]["type"][code_rapport(type_sortie)] += n
+        sorties[dispositif]["issue"][code_rapport(issue)] += n
 
     resultat = {}
     for dispositif in DISPOSITIFS:
@@ -522,7 +522,7 @@ def _accueils_entre(debut: datetime.date, fin: datetime.date):
     return Dossier.objects.filter(date_accueil__gte=debut, date_accueil__lte=fin).order_by()
 
 
-def _avec_age(qs):
+def avec_age(qs):
     """Annotate `tranche_age`: the lead porteur's age bracket on the accueil day (SQL)."""
     return qs.annotate(
         _jour_accueil=ExtractMonth("date_accueil") * 100 + ExtractDay("date_accueil"),
@@ -549,7 +549,7 @@ def _avec_age(qs):
 
 
 # The closed questions of the reception: (key, field, choices in report codes).
-_QUESTIONS_FERMEES: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
+QUESTIONS_FERMEES: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
     ("par_genre", "porteur__genre", _choix_modele(Porteur.Genre.choices)),
     ("par_tranche_age", "tranche_age", list(TRANCHES_AGE)),
     (
@@ -571,7 +571,7 @@ _QUESTIONS_FERMEES: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
 
 def _condition(champ: str, code: str) -> Q:
     """The SQL condition "the answer to `champ` is `code`". The questions are NOT NULL
-    columns whose NR is the model's "nr" (tranche_age included, see _avec_age)."""
+    columns whose NR is the model's "nr" (tranche_age included, see avec_age)."""
     return Q(**{champ: NR_MODELE if code == NR else code})
 
 
@@ -595,10 +595,10 @@ class Accueils:
 def _profil(annee: int) -> dict[str, dict]:
     """Closed questions of the year's receptions, per dispositif: one query of conditional
     counts (every answer of every question, NR included, and situation × genre)."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     comptes: dict[str, Count] = {"total": Count("pk")}
     cles: dict[str, tuple] = {}
-    for cle, champ, choix in _QUESTIONS_FERMEES:
+    for cle, champ, choix in QUESTIONS_FERMEES:
         for code, _ in [*choix, (NR, NON_RENSEIGNE)]:
             alias = f"c{len(cles)}"
             cles[alias] = (cle, code)
@@ -626,7 +626,7 @@ def _profil(annee: int) -> dict[str, dict]:
                 filter=_condition("porteur__situation_professionnelle", situation)
                 & _condition("porteur__genre", genre),
             )
-    lignes = _avec_age(_accueils_entre(debut, fin)).values("dispositif").annotate(**comptes)
+    lignes = avec_age(_accueils_entre(debut, fin)).values("dispositif").annotate(**comptes)
 
     resultat: dict[str, dict] = _par_dispositif(lambda: defaultdict(dict))
     for ligne in lignes:
@@ -641,7 +641,7 @@ def _territoires(annee: int) -> dict[str, dict]:
     """Where the year's receptions live (reception snapshot): commune, département,
     quartier; EPCI; LMCU territory this year and last; Lille quartier × situation; plus the
     prescriber. Five queries."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     recus = _accueils_entre(debut, fin)
     resultat: dict[str, dict] = _par_dispositif(lambda: defaultdict(lambda: defaultdict(int)))
     libelles: dict[str, dict[str, str]] = defaultdict(dict)
@@ -655,8 +655,8 @@ def _territoires(annee: int) -> dict[str, dict]:
         "quartier_accueil__nom",
     ).annotate(n=Count("pk")):
         r = resultat[ligne["dispositif"]]
-        commune = _code(ligne["commune_accueil__code_insee"])
-        departement = _code(ligne["commune_accueil__departement__code"])
+        commune = code_rapport(ligne["commune_accueil__code_insee"])
+        departement = code_rapport(ligne["commune_accueil__departement__code"])
         quartier = NR
         if ligne["quartier_accueil__nom"]:
             quartier = f"{ligne['quartier_accueil__nom']} ({ligne['commune_accueil__nom']})"
@@ -670,7 +670,7 @@ def _territoires(annee: int) -> dict[str, dict]:
     for dispositif, siren, sigle, nom, n in recus.values_list(
         "dispositif", "epci_accueil__siren", "epci_accueil__sigle", "epci_accueil__nom"
     ).annotate(n=Count("pk")):
-        code = _code(siren)
+        code = code_rapport(siren)
         resultat[dispositif]["par_epci"][code] += n
         if code != NR:
             libelles["par_epci"][code] = f"{nom} ({sigle})" if sigle else nom
@@ -678,7 +678,7 @@ def _territoires(annee: int) -> dict[str, dict]:
     for dispositif, prescripteur, n in recus.values_list(
         "dispositif", "prescripteur__nom"
     ).annotate(n=Count("pk")):
-        resultat[dispositif]["par_prescripteur"][_code(prescripteur)] += n
+        resultat[dispositif]["par_prescripteur"][code_rapport(prescripteur)] += n
 
     # LMCU: the EPCI split into territoires de gouvernance (the only one in the references).
     epci_decoupes = EPCI.objects.filter(territoires__isnull=False).values("pk")
@@ -693,8 +693,8 @@ def _territoires(annee: int) -> dict[str, dict]:
         .values_list("dispositif", "territoire_gouvernance_accueil__nom", "precedente", "courante")
     ):
         r = resultat[dispositif]
-        r["territoire_lmcu_precedente"][_code(territoire)] += precedente
-        r["territoire_lmcu"][_code(territoire)] += courante
+        r["territoire_lmcu_precedente"][code_rapport(territoire)] += precedente
+        r["territoire_lmcu"][code_rapport(territoire)] += courante
 
     for dispositif, quartier, qpv, situation, n in (
         recus.filter(commune_accueil__code_insee=CODE_INSEE_LILLE)
@@ -707,7 +707,7 @@ def _territoires(annee: int) -> dict[str, dict]:
         .annotate(n=Count("pk"))
     ):
         r = resultat[dispositif]
-        r["lille_quartier_situation"][(_code(quartier), _code(situation))] += n
+        r["lille_quartier_situation"][(code_rapport(quartier), code_rapport(situation))] += n
         r["lille_qpv"][NR if qpv is None else ("oui" if qpv else "non")] += n
 
     for dispositif in DISPOSITIFS:
@@ -719,7 +719,7 @@ def _rendez_vous_d_accueil(annee: int) -> dict[str, dict]:
     """Who held the year's accueil appointments and where. One query over the accueil
     changes and their triggering appointment (the dossier's référent when accueil was
     entered without one)."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     resultat: dict[str, dict] = _par_dispositif(lambda: defaultdict(lambda: defaultdict(int)))
     libelles: dict[str, str] = {}
     lignes = (
@@ -740,11 +740,11 @@ def _rendez_vous_d_accueil(annee: int) -> dict[str, dict]:
     for ligne in lignes:
         r = resultat[ligne["dossier__dispositif"]]
         n = ligne["n"]
-        charge = _code(ligne["charge"])
+        charge = code_rapport(ligne["charge"])
         if charge != NR:
             libelles[charge] = f"{ligne['prenom']} {ligne['nom']}".strip() or charge
         r["par_charge"][charge] += n
-        lieu = _code(ligne["rendez_vous__lieu"])
+        lieu = code_rapport(ligne["rendez_vous__lieu"])
         r["par_lieu"][lieu] += n
         if lieu not in (RendezVous.Lieu.LOCAUX, NR):
             point = NR
@@ -754,7 +754,7 @@ def _rendez_vous_d_accueil(annee: int) -> dict[str, dict]:
                     f"({ligne['rendez_vous__point_accueil__commune__nom']})"
                 )
             r["hors_locaux_par_point_accueil"][point] += n
-            territoire = _code(ligne["rendez_vous__point_accueil__territoire_plde__nom"])
+            territoire = code_rapport(ligne["rendez_vous__point_accueil__territoire_plde__nom"])
             r["hors_locaux_par_territoire_plde"][territoire] += n
     for dispositif in DISPOSITIFS:
         resultat[dispositif]["libelles_charge"] = libelles
@@ -764,7 +764,7 @@ def _rendez_vous_d_accueil(annee: int) -> dict[str, dict]:
 def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
     """For the year's receptions: number of held appointments in the year, and how they
     stood on 31 December (issue of their sortie, orientation). Two queries."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     recus = _accueils_entre(debut, fin)
     resultat: dict[str, dict] = _par_dispositif(lambda: defaultdict(lambda: defaultdict(int)))
 
@@ -802,9 +802,9 @@ def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
         .annotate(n=Count("pk"))
     ):
         r = resultat[dispositif]
-        r["par_suivi"][EN_COURS if issue is None else _code(issue)] += n
+        r["par_suivi"][EN_COURS if issue is None else code_rapport(issue)] += n
         if issue == ChangementPhase.Issue.ORIENTATION:
-            r["par_orientation"][_code(orientation)] += n
+            r["par_orientation"][code_rapport(orientation)] += n
     return resultat
 
 
@@ -824,7 +824,7 @@ def accueils(annee: int) -> dict[str, Accueils]:
         rdv, parc = rendez_vous[dispositif], parcours[dispositif]
         repartitions = {
             cle: _repartition(f"accueils.{cle}", profil[cle], choix=choix)
-            for cle, _, choix in _QUESTIONS_FERMEES
+            for cle, _, choix in QUESTIONS_FERMEES
         }
         repartitions["par_mois"] = _repartition("accueils.par_mois", profil["par_mois"], choix=MOIS)
         repartitions["par_qpv"] = _repartition("accueils.par_qpv", profil["par_qpv"], choix=OUI_NON)
@@ -951,7 +951,7 @@ def accompagnements(annee: int) -> dict[str, Accompagnements]:
     sortie = ChangementPhase.objects.filter(dossier=OuterRef("pk"), phase=Phase.SORTIE)
     comptes = {}
     for rang, a in enumerate(annees):
-        debut, fin = _bornes(a)
+        debut, fin = bornes_annee(a)
         comptes[f"a{rang}"] = Count(
             "pk",
             filter=Q(date_creation__lte=fin)
@@ -963,7 +963,7 @@ def accompagnements(annee: int) -> dict[str, Accompagnements]:
             date_creation=Subquery(creation.values("date")[:1]),
             date_sortie=Subquery(sortie.values("date")[:1]),
         )
-        .filter(date_creation__lte=_bornes(annee)[1])
+        .filter(date_creation__lte=bornes_annee(annee)[1])
         .values(
             "dispositif",
             "epci_accueil__siren",
@@ -984,7 +984,7 @@ def accompagnements(annee: int) -> dict[str, Accompagnements]:
     libelles_epci: dict[str, str] = {}
     for ligne in lignes:
         r = brut[ligne["dispositif"]]
-        epci = _code(ligne["epci_accueil__siren"])
+        epci = code_rapport(ligne["epci_accueil__siren"])
         if epci != NR:
             sigle, nom = ligne["epci_accueil__sigle"], ligne["epci_accueil__nom"]
             libelles_epci[epci] = f"{nom} ({sigle})" if sigle else nom
@@ -992,10 +992,10 @@ def accompagnements(annee: int) -> dict[str, Accompagnements]:
             n = ligne[f"a{rang}"]
             r["par_epci"][rang][epci] += n
             if ligne["lmcu"]:
-                territoire = _code(ligne["territoire_gouvernance_accueil__nom"])
+                territoire = code_rapport(ligne["territoire_gouvernance_accueil__nom"])
                 r["par_territoire_lmcu"][rang][territoire] += n
             if ligne["commune_accueil__code_insee"] == CODE_INSEE_LILLE:
-                r["par_quartier_lille"][rang][_code(ligne["quartier_accueil__nom"])] += n
+                r["par_quartier_lille"][rang][code_rapport(ligne["quartier_accueil__nom"])] += n
 
     def evolution(cle: str, par_annee: list[dict[str, int]], libelles=None) -> Evolution:
         codes = sorted(
@@ -1049,7 +1049,7 @@ class RendezVousDeLAnnee:
 def rendez_vous_de_l_annee(annee: int) -> dict[str, RendezVousDeLAnnee]:
     """Held appointments of the year by objet and by individual/collective, per dispositif
     and for all ("" key). One query."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     brut: dict[str, dict] = defaultdict(
         lambda: {"objet": defaultdict(int), "mod": defaultdict(int)}
     )
@@ -1062,7 +1062,7 @@ def rendez_vous_de_l_annee(annee: int) -> dict[str, RendezVousDeLAnnee]:
     ):
         modalite = "collectif" if collectif else "individuel"
         for cle in (dispositif, ""):
-            brut[cle]["objet"][_code(objet)] += n
+            brut[cle]["objet"][code_rapport(objet)] += n
             brut[cle]["mod"][modalite] += n
     return {
         cle: RendezVousDeLAnnee(
@@ -1126,12 +1126,12 @@ def genre_depuis(
 
     calcules: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for a, genre, n in (
-        _accueils_entre(datetime.date(depuis, 1, 1), _bornes(annee)[1])
+        _accueils_entre(datetime.date(depuis, 1, 1), bornes_annee(annee)[1])
         .filter(dispositif=dispositif)
         .values_list(ExtractYear("date_accueil"), "porteur__genre")
         .annotate(n=Count("pk"))
     ):
-        calcules[a][_code(genre)] += n
+        calcules[a][code_rapport(genre)] += n
 
     lignes = []
     for a in range(depuis, annee + 1):
@@ -1204,7 +1204,7 @@ def chiffres_depuis_la_creation(annee: int) -> ChiffresDepuisLaCreation:
 
     calcules: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for a, total, qpv, projets_pro in (
-        Dossier.objects.filter(date_accueil__lte=_bornes(annee)[1])
+        Dossier.objects.filter(date_accueil__lte=bornes_annee(annee)[1])
         .order_by()
         .values_list(ExtractYear("date_accueil"))
         .annotate(
@@ -1217,7 +1217,7 @@ def chiffres_depuis_la_creation(annee: int) -> ChiffresDepuisLaCreation:
         calcules[Indicateur.ACCUEILS_QPV][a] += qpv
         calcules[Indicateur.PROJETS_PROFESSIONNELS][a] += projets_pro
     for a, total, economiques, emplois in (
-        ChangementPhase.objects.filter(phase=Phase.CREATION, date__lte=_bornes(annee)[1])
+        ChangementPhase.objects.filter(phase=Phase.CREATION, date__lte=bornes_annee(annee)[1])
         .order_by()
         .values_list(ExtractYear("date"))
         .annotate(
@@ -1274,7 +1274,7 @@ class VieAssociative:
 def vie_associative(annee: int) -> VieAssociative:
     """Members, board in office at the end of the year, board meetings, staff. Five
     queries."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_annee(annee)
     adherents = (
         AnneeAssociative.objects.filter(annee=annee)
         .values_list("nombre_adherents", flat=True)

@@ -80,15 +80,15 @@ from rapports.definitions import DEFINITIONS
 
 # stats.py's building blocks, so that a dashboard counts exactly what the report counts.
 from rapports.stats import (
-    _QUESTIONS_FERMEES,
     MOIS,
     NON_RENSEIGNE,
     NR,
     OUI_NON,
     PHASES_ENTONNOIR,
-    _avec_age,
-    _bornes,
-    _code,
+    QUESTIONS_FERMEES,
+    avec_age,
+    bornes_annee,
+    code_rapport,
     comptes_entonnoir,
 )
 from territoires.models import EPCI, PointAccueil
@@ -237,14 +237,14 @@ def _profil(filtres: Filtres) -> dict:
     reception (stats' list), month and QPV. One GROUP BY per question (ten queries):
     stats' single query of a hundred conditional counts costs about four times as much
     to compile and run, and a dashboard is drawn far more often than the report."""
-    debut, fin = _bornes(filtres.annee)
-    recus = _avec_age(
+    debut, fin = bornes_annee(filtres.annee)
+    recus = avec_age(
         Dossier.objects.filter(filtres.dossiers(), date_accueil__gte=debut, date_accueil__lte=fin)
     ).order_by()
     resultat: dict = defaultdict(lambda: defaultdict(int))
-    for cle, champ, _ in _QUESTIONS_FERMEES:
+    for cle, champ, _ in QUESTIONS_FERMEES:
         for valeur, n in recus.values_list(champ).annotate(n=Count("pk")):
-            resultat[cle][_code(valeur)] += n
+            resultat[cle][code_rapport(valeur)] += n
     for mois, n in recus.values_list(ExtractMonth("date_accueil")).annotate(n=Count("pk")):
         resultat["par_mois"][f"{mois:02d}"] += n
     for qpv, n in recus.values_list("qpv_accueil").annotate(n=Count("pk")):
@@ -256,7 +256,7 @@ def _profil(filtres: Filtres) -> dict:
 def _par_epci(filtres: Filtres) -> tuple[dict[str, int], dict[str, str], set[str]]:
     """Receptions of the year by EPCI of the snapshot: counts, labels, and the EPCI split
     into territoires de gouvernance. One query."""
-    debut, fin = _bornes(filtres.annee)
+    debut, fin = bornes_annee(filtres.annee)
     comptes: dict[str, int] = defaultdict(int)
     libelles: dict[str, str] = {}
     decoupes: set[str] = set()
@@ -273,7 +273,7 @@ def _par_epci(filtres: Filtres) -> tuple[dict[str, int], dict[str, str], set[str
         )
         .annotate(n=Count("pk"))
     ):
-        code = _code(ligne["epci_accueil__siren"])
+        code = code_rapport(ligne["epci_accueil__siren"])
         comptes[code] += ligne["n"]
         if code != NR:
             sigle, nom = ligne["epci_accueil__sigle"], ligne["epci_accueil__nom"]
@@ -286,7 +286,7 @@ def _par_epci(filtres: Filtres) -> tuple[dict[str, int], dict[str, str], set[str
 def _par_territoire_lmcu(filtres: Filtres) -> tuple[dict[str, int], dict[str, int]]:
     """Receptions in the EPCI split into territoires de gouvernance (LMCU), by territory,
     the year before and the year. One query."""
-    debut, fin = _bornes(filtres.annee)
+    debut, fin = bornes_annee(filtres.annee)
     precedente: dict[str, int] = defaultdict(int)
     courante: dict[str, int] = defaultdict(int)
     decoupes = EPCI.objects.filter(territoires__isnull=False).values("pk")
@@ -304,8 +304,8 @@ def _par_territoire_lmcu(filtres: Filtres) -> tuple[dict[str, int], dict[str, in
             courante=Count("pk", filter=Q(date_accueil__gte=debut)),
         )
     ):
-        precedente[_code(territoire)] += n_prec
-        courante[_code(territoire)] += n_cour
+        precedente[code_rapport(territoire)] += n_prec
+        courante[code_rapport(territoire)] += n_cour
     return precedente, courante
 
 
@@ -356,8 +356,8 @@ def _entonnoir(filtres: Filtres) -> EntonnoirFiltre:
     par_type: dict[str, int] = defaultdict(int)
     par_issue: dict[str, int] = defaultdict(int)
     for type_sortie, issue, n in lignes_sorties:
-        par_type[_code(type_sortie)] += n
-        par_issue[_code(issue)] += n
+        par_type[code_rapport(type_sortie)] += n
+        par_issue[code_rapport(issue)] += n
     accueil = etapes[Phase.ACCUEIL]
     return EntonnoirFiltre(
         etapes=etapes,
@@ -409,7 +409,7 @@ def _par_annee(filtres: Filtres, annees_suivies: Sequence[int]) -> ParAnnee:
     sortie = ChangementPhase.objects.filter(dossier=OuterRef("pk"), phase=Phase.SORTIE)
     comptes = {}
     for a in annees:
-        debut, fin = _bornes(a)
+        debut, fin = bornes_annee(a)
         comptes[f"a{a}"] = Count(
             "pk",
             filter=Q(date_creation__lte=fin)
@@ -586,7 +586,7 @@ def _conseil(filtres: Filtres) -> tuple[TableauDeBord, EntonnoirFiltre]:
         )
     )
     # Breakdowns of the year's receptions.
-    questions = {cle: choix for cle, _, choix in _QUESTIONS_FERMEES}
+    questions = {cle: choix for cle, _, choix in QUESTIONS_FERMEES}
     for cle, identifiant, nature in (
         ("par_genre", "accueils-par-genre", "barres"),
         ("par_tranche_age", "accueils-par-age", "barres"),
@@ -747,7 +747,7 @@ def _qualite(filtres: Filtres) -> Tableau:
     accueil appointment, else the dossier's référent), over the year's receptions. The
     person questions are counted over persons only (an association has no gender). One
     query."""
-    debut, fin = _bornes(filtres.annee)
+    debut, fin = bornes_annee(filtres.annee)
     personne = Q(dossier__porteur__type_porteur=Porteur.TypePorteur.PERSONNE)
     comptes = {"total": Count("pk"), "personnes": Count("pk", filter=personne)}
     for cle, _, condition, personnes in _CHAMPS_QUALITE:
@@ -813,7 +813,7 @@ def _qualite(filtres: Filtres) -> Tableau:
 def _travail_equipe(filtres: Filtres) -> list[Tableau]:
     """Held appointments of the year per staff member and per place, and time per
     dispositif. Three queries."""
-    debut, fin = _bornes(filtres.annee)
+    debut, fin = bornes_annee(filtres.annee)
     rdv = (
         RendezVous.objects.realises()
         .filter(filtres.dossiers("dossier__"), date__gte=debut, date__lte=fin)
@@ -1060,7 +1060,7 @@ def carte(filtres: Filtres, aujourd_hui: datetime.date | None = None) -> Carte:
             "commune__longitude",
         )
     )
-    debut, fin = _bornes(filtres.annee)
+    debut, fin = bornes_annee(filtres.annee)
     comptes: dict[str, int] = defaultdict(int)
     libelles: dict[str, str] = {}
     coordonnees: dict[str, tuple[float, float]] = {}
@@ -1075,7 +1075,7 @@ def carte(filtres: Filtres, aujourd_hui: datetime.date | None = None) -> Carte:
         )
         .annotate(n=Count("pk"))
     ):
-        code = _code(code)
+        code = code_rapport(code)
         comptes[code] += n
         if code != NR:
             libelles[code] = nom
