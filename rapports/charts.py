@@ -22,10 +22,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 from xml.sax.saxutils import escape
-
-import plotly.graph_objects as go
 
 Nature = Literal[
     "barres",
@@ -199,92 +199,114 @@ def _couleurs(n: int) -> list[str]:
     return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
 
-def figure_plotly(g: Graphique) -> dict:
+@lru_cache(maxsize=1)
+def gabarit_plotly() -> dict:
+    """The layout template plotly.py puts in every figure (its default, « plotly »), read
+    from the JSON file plotly ships, as plotly.py itself loads it: 7 kB of styles that
+    plotly.js does not have by itself. Shared: do not modify it."""
+    fichier = resources.files("plotly") / "package_data" / "templates" / "plotly.json"
+    return json.loads(fichier.read_text(encoding="utf-8"))
+
+
+def _trace(g: Graphique) -> list[dict]:
+    couleurs = _couleurs(max(len(g.series), len(g.etiquettes)))
+    etiquettes = list(g.etiquettes)
+    if g.nature == "camembert":
+        valeurs = list(g.series[0].valeurs)
+        return [
+            {
+                "type": "pie",
+                "name": g.series[0].nom,
+                "labels": etiquettes,
+                "values": valeurs,
+                "hole": 0.55,
+                "sort": False,
+                "direction": "clockwise",
+                "marker": {"colors": couleurs[: len(etiquettes)]},
+                "text": parts(valeurs),
+                "textinfo": "text",
+                "hovertemplate": "%{label} : %{value} (%{text})<extra></extra>",
+            }
+        ]
+    if g.nature == "entonnoir":
+        valeurs = list(g.series[0].valeurs)
+        pourcents = parts(valeurs, valeurs[0] if valeurs else 0)
+        return [
+            {
+                "type": "funnel",
+                "name": g.series[0].nom,
+                "y": etiquettes,
+                "x": valeurs,
+                "text": [
+                    f"{format_nombre(v)} ({p})" for v, p in zip(valeurs, pourcents, strict=True)
+                ],
+                "textinfo": "text",
+                "marker": {"color": PALETTE[0]},
+                "hovertemplate": "%{y} : %{text}<extra></extra>",
+            }
+        ]
+    horizontal = g.nature == "barres_horizontales"
+    traces = []
+    for i, serie in enumerate(g.series):
+        valeurs = list(serie.valeurs)
+        axes = {"y": etiquettes, "x": valeurs} if horizontal else {"x": etiquettes, "y": valeurs}
+        traces.append(
+            {
+                "type": "bar",
+                "name": serie.nom,
+                "orientation": "h" if horizontal else "v",
+                "marker": {"color": couleurs[i]},
+                "text": [format_nombre(v) for v in valeurs],
+                "textposition": "inside" if g.nature == "barres_empilees" else "outside",
+                "cliponaxis": False,
+                "hovertemplate": (
+                    f"%{{{'y' if horizontal else 'x'}}} : %{{text}}"
+                    f"<extra>{escape(serie.nom)}</extra>"
+                ),
+                **axes,
+            }
+        )
+    return traces
+
+
+def figure_plotly(g: Graphique, *, avec_gabarit: bool = True) -> dict:
     """A plotly figure for the HTML page, as a JSON-able dict (data, layout).
 
     The page embeds it with plotly.js served from static files (no CDN, the equivalent
     of include_plotlyjs=False); the texts shown on the bars are computed here so the
     HTML reads exactly like the PDF.
+
+    Written as plain dicts: plotly.py's graph objects validate every property and cost
+    about 7 ms a chart, half of a dashboard's first view. The dict is what
+    `go.Figure(...).to_json()` would give for the same properties (tests/rapports/
+    test_charts.py checks it is a fixed point of plotly's validation). Without
+    `avec_gabarit`, the layout leaves out the template (gabarit_plotly), for a page that
+    sends it once for all its charts.
     """
-    couleurs = _couleurs(max(len(g.series), len(g.etiquettes)))
-    etiquettes = list(g.etiquettes)
-    traces: list = []
-    if g.nature == "camembert":
-        valeurs = list(g.series[0].valeurs)
-        traces.append(
-            go.Pie(
-                name=g.series[0].nom,
-                labels=etiquettes,
-                values=valeurs,
-                hole=0.55,
-                sort=False,
-                direction="clockwise",
-                marker={"colors": couleurs[: len(etiquettes)]},
-                text=parts(valeurs),
-                textinfo="text",
-                hovertemplate="%{label} : %{value} (%{text})<extra></extra>",
-            )
-        )
-    elif g.nature == "entonnoir":
-        valeurs = list(g.series[0].valeurs)
-        pourcents = parts(valeurs, valeurs[0] if valeurs else 0)
-        traces.append(
-            go.Funnel(
-                name=g.series[0].nom,
-                y=etiquettes,
-                x=valeurs,
-                text=[f"{format_nombre(v)} ({p})" for v, p in zip(valeurs, pourcents, strict=True)],
-                textinfo="text",
-                marker={"color": PALETTE[0]},
-                hovertemplate="%{y} : %{text}<extra></extra>",
-            )
-        )
-    else:
-        horizontal = g.nature == "barres_horizontales"
-        for i, serie in enumerate(g.series):
-            valeurs = list(serie.valeurs)
-            axes = (
-                {"y": etiquettes, "x": valeurs} if horizontal else {"x": etiquettes, "y": valeurs}
-            )
-            traces.append(
-                go.Bar(
-                    name=serie.nom,
-                    orientation="h" if horizontal else "v",
-                    marker={"color": couleurs[i]},
-                    text=[format_nombre(v) for v in valeurs],
-                    textposition="inside" if g.nature == "barres_empilees" else "outside",
-                    cliponaxis=False,
-                    hovertemplate=(
-                        f"%{{{'y' if horizontal else 'x'}}} : %{{text}}"
-                        f"<extra>{escape(serie.nom)}</extra>"
-                    ),
-                    **axes,
-                )
-            )
-    layout = go.Layout(
-        title={"text": g.titre},
+    layout: dict = {
+        "title": {"text": g.titre},
         # Decimal comma, narrow no-break space between thousands.
-        separators="," + ESPACE_FINE,
-        font={"family": POLICE, "size": 14, "color": "#222222"},
-        colorway=list(PALETTE),
-        showlegend=len(g.series) > 1 or g.nature == "camembert",
-        legend={"orientation": "h", "y": -0.15},
-        margin={"l": 40, "r": 20, "t": 50, "b": 40},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-    )
+        "separators": "," + ESPACE_FINE,
+        "font": {"family": POLICE, "size": 14, "color": "#222222"},
+        "colorway": list(PALETTE),
+        "showlegend": len(g.series) > 1 or g.nature == "camembert",
+        "legend": {"orientation": "h", "y": -0.15},
+        "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+    }
+    if avec_gabarit:
+        layout["template"] = gabarit_plotly()
     if g.nature in ("barres_groupees", "barres_empilees"):
-        layout.barmode = "group" if g.nature == "barres_groupees" else "stack"
+        layout["barmode"] = "group" if g.nature == "barres_groupees" else "stack"
     if g.nature == "barres_horizontales":
         # Keep the order of the labels from top to bottom, as in the table.
-        layout.yaxis = {"autorange": "reversed", "automargin": True}
-        layout.xaxis = {"title": {"text": g.unite}, "rangemode": "tozero"}
+        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+        layout["xaxis"] = {"title": {"text": g.unite}, "rangemode": "tozero"}
     elif g.nature not in ("camembert", "entonnoir"):
-        layout.yaxis = {"title": {"text": g.unite}, "rangemode": "tozero"}
-        layout.xaxis = {"automargin": True}
-    figure = go.Figure(data=traces, layout=layout)
-    # Through plotly's own encoder, so the dict holds only JSON types.
-    return json.loads(figure.to_json())
+        layout["yaxis"] = {"title": {"text": g.unite}, "rangemode": "tozero"}
+        layout["xaxis"] = {"automargin": True}
+    return {"data": _trace(g), "layout": layout}
 
 
 # --- SVG (PDF) ---------------------------------------------------------------------------

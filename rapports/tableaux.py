@@ -44,7 +44,6 @@ The direction's dashboard shows exact figures: the direction may see the records
 from __future__ import annotations
 
 import datetime
-import json
 import math
 import re
 from collections import defaultdict
@@ -54,7 +53,6 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-import plotly.graph_objects as go
 from django.db.models import (
     Count,
     Exists,
@@ -1303,12 +1301,10 @@ def _graphique(t: TableauPublie, masquee: float = 0) -> Graphique:
     )
 
 
-@lru_cache(maxsize=1)
 def gabarit_plotly() -> dict:
-    """The layout template figure_plotly gives every figure (7 kB of JSON): sent once per
-    page and put back by static/js/tableaux.js, instead of once per chart."""
-    exemple = Graphique("gabarit", "", "barres", ("a",), (Serie("", (1,)),))
-    return charts.figure_plotly(exemple)["layout"]["template"]
+    """The layout template of every figure (charts.gabarit_plotly, 7 kB of JSON): sent
+    once per page and put back by static/js/tableaux.js, instead of once per chart."""
+    return charts.gabarit_plotly()
 
 
 @lru_cache(maxsize=512)
@@ -1317,11 +1313,10 @@ def figure(t: TableauPublie) -> dict:
     gabarit_plotly), a masked cell drawn empty with its text « < 3 » / « ≥ 3 »; a funnel's
     percentages of the first stage only when that stage is shown.
 
-    Cached by the published table (plotly's validation costs about 5 ms a chart); the
-    dict is shared: do not modify it.
+    Cached by the published table, since the same filters are asked again and again;
+    the dict is shared: do not modify it.
     """
-    fig = charts.figure_plotly(_graphique(t))
-    fig["layout"].pop("template", None)
+    fig = charts.figure_plotly(_graphique(t), avec_gabarit=False)
     if t.nature == "entonnoir":
         cases = t.series[0].cases
         premier = cases[0].valeur if cases else None
@@ -1412,46 +1407,61 @@ def figure_carte(c: Carte, accueils: TableauPublie) -> dict:
     ]
     points = [p for p in c.points if p.latitude is not None and p.longitude is not None]
     traces = [
-        go.Scatter(
-            name="Accueils de l'année par commune",
-            x=[c.coordonnees[code][1] for code in communes],
-            y=[c.coordonnees[code][0] for code in communes],
-            mode="markers",
-            marker={
+        {
+            "type": "scatter",
+            "name": "Accueils de l'année par commune",
+            "x": [c.coordonnees[code][1] for code in communes],
+            "y": [c.coordonnees[code][0] for code in communes],
+            "mode": "markers",
+            "marker": {
                 "size": tailles,
                 "color": "rgba(0, 114, 178, 0.45)",
                 "line": {"color": "#0072B2", "width": 1},
             },
-            text=[f"{libelles[code]} : {cases[code].texte}" for code in communes],
-            hovertemplate="%{text}<extra></extra>",
-        ),
-        go.Scatter(
-            name="Points d'accueil de proximité",
-            x=[p.longitude for p in points],
-            y=[p.latitude for p in points],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 11, "color": "#D55E00"},
-            text=[f"{p.nom} — {p.adresse + ', ' if p.adresse else ''}{p.commune}" for p in points],
-            hovertemplate="%{text}<extra></extra>",
-        ),
+            "text": [f"{libelles[code]} : {cases[code].texte}" for code in communes],
+            "hovertemplate": "%{text}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "Points d'accueil de proximité",
+            "x": [p.longitude for p in points],
+            "y": [p.latitude for p in points],
+            "mode": "markers",
+            "marker": {"symbol": "diamond", "size": 11, "color": "#D55E00"},
+            "text": [
+                f"{p.nom} — {p.adresse + ', ' if p.adresse else ''}{p.commune}" for p in points
+            ],
+            "hovertemplate": "%{text}<extra></extra>",
+        },
     ]
-    layout = go.Layout(
-        title={"text": f"Points d'accueil et accueils par commune ({c.filtres.annee})"},
-        font={"family": charts.POLICE, "size": 14, "color": "#222222"},
-        legend={"orientation": "h", "y": -0.08},
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        plot_bgcolor="#f4f7f9",
-        paper_bgcolor="#ffffff",
-        height=620,
-        xaxis={"title": {"text": "longitude"}, "showgrid": False, "zeroline": False},
-        yaxis={
+    # Plain dicts, as charts.figure_plotly; the template comes from the page (tableaux.js).
+    layout = {
+        "title": {"text": f"Points d'accueil et accueils par commune ({c.filtres.annee})"},
+        "font": {"family": charts.POLICE, "size": 14, "color": "#222222"},
+        "legend": {"orientation": "h", "y": -0.08},
+        "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
+        "plot_bgcolor": "#f4f7f9",
+        "paper_bgcolor": "#ffffff",
+        "height": 620,
+        "xaxis": {"title": {"text": "longitude"}, "showgrid": False, "zeroline": False},
+        "yaxis": {
             "title": {"text": "latitude"},
             "scaleanchor": "x",
             "scaleratio": 1 / math.cos(math.radians(50.5)),
             "showgrid": False,
             "zeroline": False,
         },
-    )
-    resultat = json.loads(go.Figure(data=traces, layout=layout).to_json())
-    resultat["config"] = {"displaylogo": False, "responsive": True}
-    return resultat
+    }
+    return {
+        "data": traces,
+        "layout": layout,
+        "config": {
+            "displaylogo": False,
+            "responsive": True,
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": f"carte-points-accueil-{c.filtres.annee}",
+                "scale": 2,
+            },
+        },
+    }

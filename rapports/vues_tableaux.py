@@ -11,6 +11,7 @@ the direction; the direction's dashboard is exact.
 import csv
 import io
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,10 @@ VOIR = "maillage.voir_tableaux_de_bord"
 VOIR_DIRECTION = "maillage.voir_tableaux_de_bord_direction"
 
 CONSEIL, DIRECTION, CARTE = "conseil", "direction", "carte"
+
+# The PNG of a chart is drawn by plotly.js in the browser (its mode bar's camera button):
+# it loads the chart's SVG as a blob: image, which the site's img-src refuses otherwise.
+png_plotly = csp_update({"img-src": ["blob:"]})
 
 
 class FiltresForm(forms.Form):
@@ -131,6 +136,7 @@ def _contexte(request, page: str, form: FiltresForm, filtres: Filtres, publies) 
     }
 
 
+@png_plotly
 @require_GET
 @permission_required(VOIR, raise_exception=True)
 def tableaux_de_bord(request: HttpRequest) -> HttpResponse:
@@ -138,12 +144,13 @@ def tableaux_de_bord(request: HttpRequest) -> HttpResponse:
     (the page is the board's, whoever reads it)."""
     form, filtres = _filtres(request)
     publies = _publies(tableaux.tableau_conseil(filtres), secret=True)
+    chiffres_cles = publies.pop("chiffres-cles")
     contexte = _contexte(request, CONSEIL, form, filtres, publies)
-    contexte["chiffres_cles"] = publies.pop("chiffres-cles")
-    contexte["graphiques"] = _graphiques(publies)
+    contexte["chiffres_cles"] = chiffres_cles
     return render(request, "rapports/tableaux_de_bord.html", contexte)
 
 
+@png_plotly
 @require_GET
 @permission_required(VOIR_DIRECTION, raise_exception=True)
 def tableau_direction(request: HttpRequest) -> HttpResponse:
@@ -173,6 +180,7 @@ def tableau_direction(request: HttpRequest) -> HttpResponse:
     return render(request, "rapports/tableaux/direction.html", contexte)
 
 
+@png_plotly
 @require_GET
 @permission_required(VOIR, raise_exception=True)
 def carte_points_accueil(request: HttpRequest) -> HttpResponse:

@@ -147,6 +147,20 @@ def test_the_board_dashboard_shows_no_person_and_no_count_under_3_whatever_the_f
         assert_aucune_case_sous_3(html)
 
 
+def test_those_checks_catch_what_the_direction_may_see_and_the_board_may_not(
+    client_directeur, association
+):
+    # The direction's exact page under the same filters has counts of 1 or 2 and names:
+    # the checks above would fail on it, so they do look at the cells and the text.
+    html = client_directeur.get(
+        DIRECTION, {"annee": "2013", "territoire": association["roubaix"].territoire_gouvernance.pk}
+    ).content.decode()
+    with pytest.raises(AssertionError, match="visible"):
+        assert_aucune_case_sous_3(html)
+    with pytest.raises(AssertionError):
+        assert_rien_de_personnel(html, association["numeros"])
+
+
 def test_the_board_dashboard_masks_small_cells_under_a_territory_filter(
     client_administrateur, association
 ):

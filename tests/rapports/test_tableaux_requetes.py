@@ -77,3 +77,29 @@ def test_each_page_makes_the_same_number_of_queries_at_two_sizes(client_directeu
     avant = pages(client_directeur, association)
     une_association(taille=3)
     assert pages(client_directeur, association) == avant
+
+
+def pages_du_conseil(client, association) -> list[int]:
+    territoire = association["roubaix"].territoire_gouvernance_id
+    resultat = []
+    for url, parametres in [
+        (reverse("rapports:tableaux_de_bord"), {}),
+        (
+            reverse("rapports:tableaux_de_bord"),
+            {"annee": "2013", "dispositif": "citeslab", "territoire": territoire},
+        ),
+        (reverse("rapports:carte_points_accueil"), {"annee": "2012"}),
+    ]:
+        with CaptureQueriesContext(connection) as contexte:
+            assert client.get(url, parametres).status_code == 200
+        resultat.append(len(contexte.captured_queries))
+    return resultat
+
+
+def test_a_board_members_pages_make_the_same_number_of_queries_at_two_sizes(
+    client_administrateur,
+):
+    association = une_association(taille=1)
+    avant = pages_du_conseil(client_administrateur, association)
+    une_association(taille=3)
+    assert pages_du_conseil(client_administrateur, association) == avant
