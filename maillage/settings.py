@@ -259,3 +259,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # least this much support time, or at least this many held appointments.
 SORTIE_VALORISABLE_HEURES = env_int("SORTIE_VALORISABLE_HEURES", 3)
 SORTIE_VALORISABLE_RENDEZ_VOUS = env_int("SORTIE_VALORISABLE_RENDEZ_VOUS", 3)
+# RGPD retention: a person with no contact (reception, appointment, phase change, training
+# day) for this many years is anonymised by `manage.py anonymiser_inactifs --appliquer`.
+# 2 years after the last contact is the CNIL's reference for social support (délibération
+# 2023-095), which this association follows.
+RGPD_CONSERVATION_ANNEES = env_int("RGPD_CONSERVATION_ANNEES", 2)

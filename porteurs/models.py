@@ -363,30 +363,7 @@ class Dossier(models.Model):
         "quartier prioritaire à l'accueil", null=True, blank=True, editable=False
     )
 
-    # RGPD: the person was told at reception what is recorded, why and for how long
-    # (article 13), and on which legal basis the association processes it.
-    class BaseLegale(models.TextChoices):
-        INTERET_LEGITIME = "interet_legitime", "intérêt légitime de l'association"
-        MISSION_PUBLIQUE = "mission_publique", "mission d'intérêt public (dispositif financé)"
-        CONTRAT = "contrat", "contrat d'accompagnement"
-        CONSENTEMENT = "consentement", "consentement de la personne"
-
-    information_rgpd_le = models.DateField(
-        "informé·e de l'usage de ses données le", null=True, blank=True
-    )
-    information_rgpd_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="informé·e par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    base_legale = models.CharField(
-        "base légale du traitement", max_length=20, choices=BaseLegale.choices, blank=True
-    )
-    # Set when the person's identity has been erased (right to erasure or retention
-    # period over): the row stays so that the statistics of past years do not move.
+    # Set with the lead porteur's: the dossier's free texts were erased with the person.
     anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     cree_le = models.DateTimeField("créé le", auto_now_add=True)

@@ -4,13 +4,16 @@ Views are thin: fetch what the user may see, validate the forms, call the domain
 (accompagnement.services / accompagnement.phases), message, redirect.
 """
 
+import json
 import logging
 from itertools import chain
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,12 +27,22 @@ from accompagnement.services import (
     annuler_dernier_changement,
     recevoir_nouvelle_personne,
 )
+from maillage.journal import journal as journal_securite
+from porteurs import rgpd
 from porteurs.exports import exporter_dossiers
 from porteurs.filters import DossierFilter, PorteurFilter
-from porteurs.forms import ConfirmationDoublonForm, DossierAccueilForm, DossierForm, PorteurForm
+from porteurs.forms import (
+    ConfirmationDoublonForm,
+    DossierAccueilForm,
+    DossierForm,
+    ModificationConcurrente,
+    PorteurForm,
+    enregistrer_modifications,
+)
 from porteurs.historique import historique_dossier
 from porteurs.models import Dossier, Porteur
 from porteurs.services import detecter_doublons
+from rapports.pdf import rendre_pdf
 from territoires.recherche import suggestions_communes
 
 journal = logging.getLogger(__name__)
@@ -86,6 +99,7 @@ def recevoir(request: HttpRequest) -> HttpResponse:
         confirme = confirmation.cleaned_data.get("autre_personne", False)
         if not bloquants and (not proches or confirme):
             rendez_vous = rdv_form.save(commit=False)
+            porteur_form.noter_information(request.user)
             try:
                 dossier = recevoir_nouvelle_personne(
                     porteur_form.save(commit=False),
@@ -114,6 +128,7 @@ def recevoir(request: HttpRequest) -> HttpResponse:
             "bloquants": bloquants,
             "proches": proches,
             "communes": suggestions_communes(),
+            "annees_conservation": settings.RGPD_CONSERVATION_ANNEES,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -129,7 +144,8 @@ def dossier(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _contexte_dossier(dossier: Dossier, autorisees: list[str], phase_form=None) -> dict:
     rendez_vous = list(
-        dossier.rendez_vous.select_related("charge", "point_accueil").order_by(
+        # The place is shown with its commune: joined here, not read once per appointment.
+        dossier.rendez_vous.select_related("charge", "point_accueil__commune").order_by(
             "-date", "-heure", "-pk"
         )
     )
@@ -224,11 +240,19 @@ def modifier_dossier(request: HttpRequest, reference: str) -> HttpResponse:
     donnees = request.POST if request.method == "POST" else None
     dossier_form = DossierForm(donnees, instance=dossier, prefix="dossier")
     porteur_form = PorteurForm(donnees, instance=dossier.porteur, prefix="porteur")
-    if request.method == "POST" and dossier_form.is_valid() and porteur_form.is_valid():
-        porteur_form.save()
-        dossier_form.save()
-        messages.success(request, f"Dossier {dossier.reference} mis à jour.")
-        return redirect("porteurs:dossier", reference=dossier.reference)
+    statut = 200
+    if request.method == "POST":
+        statut = 400
+        if dossier_form.is_valid() and porteur_form.is_valid():
+            try:
+                enregistrer_modifications(porteur_form, dossier_form, request.user)
+            except ModificationConcurrente as conflit:
+                # 409: the page is shown again with what this person typed, and the reason.
+                porteur_form.add_error(None, str(conflit))
+                statut = 409
+            else:
+                messages.success(request, f"Dossier {dossier.reference} mis à jour.")
+                return redirect("porteurs:dossier", reference=dossier.reference)
     return render(
         request,
         "porteurs/modifier_dossier.html",
@@ -238,7 +262,7 @@ def modifier_dossier(request: HttpRequest, reference: str) -> HttpResponse:
             "porteur_form": porteur_form,
             "communes": suggestions_communes(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=statut,
     )
 
 
@@ -278,8 +302,9 @@ def exporter(request: HttpRequest, format: str) -> HttpResponse:
         Prefetch("co_porteurs", queryset=Porteur.objects.select_related("commune"))
     ).select_related("porteur__commune", "quartier_accueil", "prescripteur")
     nom, type_mime, contenu = exporter_dossiers(qs, format)
-    # The export of personal data is logged (who, how many rows), never its content.
-    journal.info("export dossiers: utilisateur %s, format %s", request.user.pk, format)
+    # The export of personal data goes to the security log (who, which format), never its
+    # content.
+    journal_securite.info("export dossiers: utilisateur %s, format %s", request.user.pk, format)
     reponse = HttpResponse(contenu, content_type=type_mime)
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse
@@ -307,3 +332,73 @@ def porteurs(request: HttpRequest) -> HttpResponse:
         "porteurs/porteurs.html",
         {"filtre": filtre, "page": page, "parametres": parametres.urlencode()},
     )
+
+
+# --- RGPD ------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("maillage.acceder_suivi", raise_exception=True)
+def information_donnees(request: HttpRequest) -> HttpResponse:
+    """The information notice read or handed to each person at reception (article 13)."""
+    return render(
+        request,
+        "porteurs/information_donnees.html",
+        {"annees_conservation": settings.RGPD_CONSERVATION_ANNEES},
+    )
+
+
+# Right of access and erasure are handled by the direction (the data controller's
+# representative), not by every staff member: the least access that does the job. The
+# permission that only the direction holds on porteurs is the deletion one.
+DROITS_DIRECTION = ["maillage.acceder_suivi", "porteurs.delete_porteur"]
+
+
+@require_GET
+@permission_required(DROITS_DIRECTION, raise_exception=True)
+def exporter_personne(request: HttpRequest, pk: int, format: str) -> HttpResponse:
+    """Everything held about one person, as JSON or as a readable PDF (right of access)."""
+    porteur = get_object_or_404(Porteur, pk=pk)
+    donnees = rgpd.donnees_personne(porteur)
+    if format == "json":
+        contenu = json.dumps(donnees, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+        type_mime = "application/json; charset=utf-8"
+    else:
+        contenu = rendre_pdf(rgpd.html_donnees_personne(porteur, donnees))
+        type_mime = "application/pdf"
+    # Ids only: the security log must not itself hold the personal data it tracks.
+    journal_securite.info(
+        "export de données personnelles: porteur %s, format %s, par utilisateur %s",
+        porteur.pk,
+        format,
+        request.user.pk,
+    )
+    reponse = HttpResponse(contenu, content_type=type_mime)
+    reponse["Content-Disposition"] = f'attachment; filename="donnees-porteur-{porteur.pk}.{format}"'
+    return reponse
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(DROITS_DIRECTION, raise_exception=True)
+def anonymiser(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a person's identity (right to erasure): a confirmation page, then the act."""
+    porteur = get_object_or_404(Porteur, pk=pk)
+    dossiers = list(porteur.dossiers.order_by("reference"))
+    if request.method == "POST":
+        try:
+            rgpd.anonymiser_porteur(porteur, request.user)
+        except rgpd.DejaAnonymise as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            journal_securite.info(
+                "anonymisation: porteur %s, par utilisateur %s", porteur.pk, request.user.pk
+            )
+            messages.success(
+                request,
+                "Les données personnelles ont été anonymisées. Les chiffres des rapports "
+                "sont inchangés.",
+            )
+        if dossiers:
+            return redirect("porteurs:dossier", reference=dossiers[0].reference)
+        return redirect("porteurs:porteurs")
+    return render(request, "porteurs/anonymiser.html", {"porteur": porteur, "dossiers": dossiers})

@@ -18,78 +18,9 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True, verbose_name="anonymisé le"),
         ),
         migrations.AddField(
-            model_name="dossier",
-            name="base_legale",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("interet_legitime", "intérêt légitime de l'association"),
-                    ("mission_publique", "mission d'intérêt public (dispositif financé)"),
-                    ("contrat", "contrat d'accompagnement"),
-                    ("consentement", "consentement de la personne"),
-                ],
-                max_length=20,
-                verbose_name="base légale du traitement",
-            ),
-        ),
-        migrations.AddField(
-            model_name="dossier",
-            name="information_rgpd_le",
-            field=models.DateField(
-                blank=True, null=True, verbose_name="informé·e de l'usage de ses données le"
-            ),
-        ),
-        migrations.AddField(
-            model_name="dossier",
-            name="information_rgpd_par",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="informé·e par",
-            ),
-        ),
-        migrations.AddField(
             model_name="historicaldossier",
             name="anonymise_le",
             field=models.DateTimeField(blank=True, null=True, verbose_name="anonymisé le"),
-        ),
-        migrations.AddField(
-            model_name="historicaldossier",
-            name="base_legale",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("interet_legitime", "intérêt légitime de l'association"),
-                    ("mission_publique", "mission d'intérêt public (dispositif financé)"),
-                    ("contrat", "contrat d'accompagnement"),
-                    ("consentement", "consentement de la personne"),
-                ],
-                max_length=20,
-                verbose_name="base légale du traitement",
-            ),
-        ),
-        migrations.AddField(
-            model_name="historicaldossier",
-            name="information_rgpd_le",
-            field=models.DateField(
-                blank=True, null=True, verbose_name="informé·e de l'usage de ses données le"
-            ),
-        ),
-        migrations.AddField(
-            model_name="historicaldossier",
-            name="information_rgpd_par",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="informé·e par",
-            ),
         ),
         migrations.AddField(
             model_name="historicalporteur",
