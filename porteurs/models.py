@@ -384,8 +384,10 @@ class Dossier(models.Model):
             # Dossier lists filtered by phase and dispositif (the daily lists and the
             # CitésLab / ESCALE counts).
             models.Index(fields=["phase", "dispositif"], name="dossier_phase_dispositif_idx"),
-            # Yearly reports: dossiers received in year Y.
-            models.Index(fields=["date_accueil"], name="dossier_date_accueil_idx"),
+            # The dossier list, newest reception first (porteurs.views.dossiers: ORDER BY
+            # date_accueil DESC, id DESC, read backwards with no sort, even on a far page),
+            # and the yearly reports' receptions of year Y (rapports.stats._accueils_entre).
+            models.Index(fields=["date_accueil", "id"], name="dossier_accueil_liste_idx"),
         ]
 
     def __str__(self) -> str:
