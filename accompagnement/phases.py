@@ -96,6 +96,50 @@ def _historique(dossier: Dossier) -> list[ChangementPhase]:
     return sorted(dossier.changements_phase.all(), key=lambda c: RANG[c.phase])
 
 
+def verifier_changement(
+    reference: str,
+    derniere: ChangementPhase | None,
+    phase: str,
+    jour: datetime.date,
+    *,
+    type_sortie: str | None = None,
+    issue: str | None = None,
+    orientation_vers=None,
+    date_convention: datetime.date | None = None,
+    rendez_vous: RendezVous | None = None,
+    automatique: bool = False,
+    aujourd_hui: datetime.date | None = None,
+) -> None:
+    """Refuse, with TransitionInterdite and a French message, a change that would make the
+    dossier's path illegal; return None when it is allowed. No query, no write.
+
+    The rules `changer_phase` applies, on data the caller holds: `reference` names the
+    dossier in the messages; `derniere` is its last change on the path (or None when it was
+    never received), of which only `phase` and `date` are read (an unsaved instance does);
+    `orientation_vers` and `rendez_vous` are only checked for presence. `aujourd_hui`
+    defaults to today's date in Europe/Paris.
+    - the change follows TRANSITIONS from `derniere` (no skip, no going back, nothing after
+      a sortie) and is dated on or after it, and not after today;
+    - création carries its convention date (not in the future); a sortie its type and
+      issue; no change carries fields of another phase; an automatic change has its
+      appointment.
+    Bulk writers (maillage.demo) call it for every change they write, so that they follow
+    the same rules as the screens.
+    """
+    _verifier_transition(reference, derniere, phase, jour)
+    _verifier_details(
+        phase,
+        jour,
+        type_sortie=type_sortie,
+        issue=issue,
+        orientation_vers=orientation_vers,
+        date_convention=date_convention,
+        rendez_vous=rendez_vous,
+        automatique=automatique,
+        aujourd_hui=aujourd_hui or timezone.localdate(),
+    )
+
+
 def _verifier_details(
     phase: str,
     jour: datetime.date,
@@ -106,9 +150,9 @@ def _verifier_details(
     date_convention: datetime.date | None,
     rendez_vous: RendezVous | None,
     automatique: bool,
+    aujourd_hui: datetime.date,
 ) -> None:
     """The fields each kind of change must (and must not) carry."""
-    aujourd_hui = timezone.localdate()
     if jour > aujourd_hui:
         raise TransitionInterdite(
             f"La date du changement ({_jj_mm_aaaa(jour)}) est dans le futur : une phase "
@@ -162,7 +206,7 @@ def _verifier_details(
 
 
 def _verifier_transition(
-    dossier: Dossier, derniere: ChangementPhase | None, phase: str, jour: datetime.date
+    reference: str, derniere: ChangementPhase | None, phase: str, jour: datetime.date
 ) -> None:
     """Refuse a change that does not follow the dossier's last change on the path."""
     if phase not in RANG:
@@ -170,14 +214,14 @@ def _verifier_transition(
     actuelle = derniere.phase if derniere else None
     if actuelle == Phase.SORTIE:
         raise TransitionInterdite(
-            f"Le dossier {dossier.reference} est sorti de l'accompagnement le "
+            f"Le dossier {reference} est sorti de l'accompagnement le "
             f"{_jj_mm_aaaa(derniere.date)} : aucune phase ne peut suivre une sortie.",
             code="apres_sortie",
         )
     if actuelle is not None and RANG[phase] <= RANG[actuelle]:
         deja = "est déjà en" if phase == actuelle else "a déjà dépassé la phase"
         raise TransitionInterdite(
-            f"Le dossier {dossier.reference} {deja} « {_libelle(phase)} » (il est en "
+            f"Le dossier {reference} {deja} « {_libelle(phase)} » (il est en "
             f"« {_libelle(actuelle)} ») : un parcours ne revient jamais en arrière.",
             code="retour_arriere",
         )
@@ -187,12 +231,12 @@ def _verifier_transition(
         )
         if actuelle is None:
             message = (
-                f"Le dossier {dossier.reference} n'a pas encore été accueilli : son parcours "
+                f"Le dossier {reference} n'a pas encore été accueilli : son parcours "
                 "commence par l'accueil."
             )
         else:
             message = (
-                f"Le dossier {dossier.reference} est en « {_libelle(actuelle)} » : il ne peut "
+                f"Le dossier {reference} est en « {_libelle(actuelle)} » : il ne peut "
                 f"pas passer directement en « {_libelle(phase)} » (possible : {possibles})."
             )
         raise TransitionInterdite(message, code="saut_de_phase")
@@ -272,8 +316,9 @@ def changer_phase(
         verrouille = verrouiller_dossier(dossier)
         historique = _historique(verrouille)
         derniere = historique[-1] if historique else None
-        _verifier_transition(verrouille, derniere, phase, jour)
-        _verifier_details(
+        verifier_changement(
+            verrouille.reference,
+            derniere,
             phase,
             jour,
             type_sortie=type_sortie,
@@ -375,6 +420,29 @@ def _verifier_parcours(dossier: Dossier, parcours: list[ChangementPhase]) -> str
             )
         precedente = changement
     return None
+
+
+def ordre_de_la_regle(rendez_vous: RendezVous) -> tuple:
+    """The order in which the appointment rule reads held appointments: by date, then by
+    time with no time last. Sort a list in entry order with it (the sort is stable, so
+    same-day appointments with the same time stay in entry order)."""
+    heure = rendez_vous.heure
+    return (rendez_vous.date, heure is None, heure or datetime.time.min)
+
+
+def declencheurs(rendez_vous: Iterable[RendezVous]) -> dict[str, RendezVous | None]:
+    """The appointment rule, on appointments already read (no query): among the held ones
+    (statut "réalisé"), the first opens accueil and the second maturation, in
+    `ordre_de_la_regle`; `rendez_vous` must come in entry order (by pk). Planned,
+    cancelled and no-show appointments open nothing. Any object with `date`, `heure` and
+    `statut` will do (maillage.demo passes its plan's appointments)."""
+    realises = sorted(
+        (r for r in rendez_vous if r.statut == RendezVous.Statut.REALISE), key=ordre_de_la_regle
+    )
+    return {
+        phase: realises[rang] if rang < len(realises) else None
+        for rang, phase in enumerate(PHASES_AUTOMATIQUES)
+    }
 
 
 def recalculer_automatiques(

@@ -1017,3 +1017,31 @@ DEPUIS_2000 = {
     "emplois_crees": 438,
     "projets_professionnels": 18,
 }
+
+# --- The two small dispositifs (0.1, 0.2, 0.5, 1.5.6) -------------------------------------------
+# The seed gives no yearly count for them, only: "18 personnes en difficulté ont été
+# accompagnées pour bâtir un projet professionnel" since 2006 (0.5, so about 2 a year), on
+# the QPV of Lille (0.2); and for the inhabitants of the Charles Six sector of Wazemmes (since
+# 2008), in 2013 "deux habitants se sont mobilisés" (1.5.6): a retired man of the Charles Six
+# tower and a woman working in the civil service, around the party of 30/05/2013 (référent
+# Guillaume Delevaque). The other years are the demo's choice. Their dossiers are drawn from
+# their own random generators, so ESCALE and CitésLab stay exactly as without them.
+PETITS_DISPOSITIFS = {
+    "projet_vie": {2011: 2, 2012: 2, 2013: 2, 2014: 2},
+    "habitants": {2011: 1, 2012: 2, 2013: 2, 2014: 1},
+}
+# Projet de vie: where they live (QPV of Lille) and who they are.
+PROJET_VIE_QUARTIERS = ["Moulins", "Lille-Sud", "Fives", "Faubourg de Béthune", "Wazemmes"]
+PROJET_VIE_REFERENTS = ["cvercoutre", "gdelevaque"]
+# Habitants: (genre, tranche d'âge, situation, date of the first meeting) in 2013, as the
+# seed tells; other years plausible.
+HABITANTS_2013 = [
+    ("H", "plus_55", "retraite", D(2013, 3, 12)),
+    ("F", "36_45", "salarie", D(2013, 4, 9)),
+]
+FETE_CHARLES_SIX = {
+    2011: D(2011, 6, 18),
+    2012: D(2012, 6, 9),
+    2013: D(2013, 5, 30),
+    2014: D(2014, 6, 14),
+}

@@ -9,19 +9,23 @@ Two halves that never meet:
   browser calls (accompagnement.services.recevoir_nouvelle_personne and
   enregistrer_rendez_vous, which apply the appointment rule; accompagnement.phases.
   changer_phase; formations.services.inscrire); `EcrivainMasse`, for large scales, checks the
-  same plan against the same rules (the appointment rule, then phases' transition and
-  detail checks) and writes it with bulk_create, one year at a time.
+  same plan against the same rules (phases.declencheurs, the appointment rule, then
+  phases.verifier_changement, changer_phase's check) and writes it with bulk_create.
 tests/demo checks that both writers give the same records at scale 1.
 
-Memory: the plan keeps only the dossiers still on the path (a few slots each) and one year
-of events; exited dossiers are dropped. A set of name hashes (8 bytes a porteur) avoids two
-porteurs the duplicate check would confuse.
+Memory: scale N is N copies of the scale-1 plan, simulated and written copy by copy within
+each year, in batches of about TAILLE_LOT_PLAN dossiers; what stays between batches is, per
+dossier still on the path, a few slots (exited dossiers are dropped), and a set of name
+hashes (one int a porteur) that avoids two porteurs the duplicate check would confuse.
+Django keeps the SQL of recent queries when DEBUG is on: it is cleared after each batch.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
+import itertools
 import random
 import sys
 import time
@@ -30,10 +34,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from faker import Faker
 
 from accompagnement import phases, services
@@ -75,6 +80,8 @@ SUIVIS_PAR_AN = {Phase.MATURATION: (1, 3), Phase.CREATION: (2, 5), Phase.POST_CR
 
 # The demo's first year: 2013's convention (ADVA) also counts 2012 sessions.
 PREMIERE_ANNEE = donnees.ANNEES[0]
+# At scale N, the copies' years are written in batches of about this many dossiers.
+TAILLE_LOT_PLAN = 2000
 
 
 def repartir(poids: Iterable[int], total: int) -> list[int]:
@@ -193,6 +200,20 @@ class Plan:
         self.en_cours: dict[str, list[Suivi]] = {"escale": [], "citeslab": []}
         self.numeros: Counter = Counter()
         self.noms_vus: set[int] = set()
+        # The small dispositifs draw from their own generators: adding them left ESCALE and
+        # CitésLab exactly as they were (same draws, same names).
+        self.rng_petits = random.Random(graine + 1)
+        self.faker_petits = Faker("fr_FR")
+        self.faker_petits.seed_instance(graine + 1)
+
+    def copie(self) -> Plan:
+        """Another copy of the association, for scale N (charger_demo simulates N copies
+        of the scale-1 plan, year by year, so that only one copy's year is in memory): the
+        same generators, reference counters and names seen (references and people stay
+        unique), its own dossiers on the path."""
+        autre = copy.copy(self)
+        autre.en_cours = {dispositif: [] for dispositif in self.en_cours}
+        return autre
 
     # --- helpers ---
     def _n(self, n: int) -> int:
@@ -744,10 +765,173 @@ class Plan:
                     if s.evenements:
                         touches[s.reference] = s
             self.en_cours[dispositif] = [s for s in pool if s.phase != Phase.SORTIE]
+        for s in self._petits_dispositifs(annee):
+            touches[s.reference] = s
         resultat = list(touches.values())
         if annee == 2013:
             self._objets_citeslab_2013(resultat)
         return resultat
+
+    # --- projet de vie and initiatives d'habitants ---
+    @contextlib.contextmanager
+    def _hasard_des_petits(self) -> Iterator[None]:
+        self.rng, self.rng_petits = self.rng_petits, self.rng
+        self.faker, self.faker_petits = self.faker_petits, self.faker
+        try:
+            yield
+        finally:
+            self.rng, self.rng_petits = self.rng_petits, self.rng
+            self.faker, self.faker_petits = self.faker_petits, self.faker
+
+    def _petits_dispositifs(self, annee: int) -> list[Suivi]:
+        """The dossiers of projet de vie and habitants received in `annee` (see
+        donnees.PETITS_DISPOSITIFS): each is received, followed and closed within the year,
+        so none is carried over."""
+        suivis = []
+        with self._hasard_des_petits():
+            for dispositif, par_an in donnees.PETITS_DISPOSITIFS.items():
+                if annee < min(par_an):
+                    continue
+                for i in range(self._n(par_an.get(annee, par_an[max(par_an)]))):
+                    if dispositif == "projet_vie":
+                        suivis.append(self._projet_vie(annee))
+                    else:
+                        suivis.append(self._habitant(annee, i))
+        return suivis
+
+    def _petit_suivi(
+        self,
+        dispositif: str,
+        annee: int,
+        personne: tuple[str, str, str],
+        quartier: str,
+        referent: str,
+        dossier: dict,
+        rdvs: list[Rdv],
+        sortie: Changement,
+    ) -> Suivi:
+        genre, tranche, situation = personne
+        lille = self.ctx.communes["59350"]
+        porteur = self._personne(genre, tranche, rdvs[0].date)
+        porteur.update(
+            commune_id=lille.pk,
+            quartier_id=self.ctx.quartiers[(lille.code_insee, quartier)].pk,
+            situation_professionnelle=situation,
+        )
+        reference = self._reference(annee)
+        dossier.update(reference=reference, dispositif=dispositif)
+        dossier["referent_id"] = self.ctx.utilisateurs[referent].pk
+        s = Suivi(
+            reference,
+            dispositif,
+            referent,
+            phase=Phase.SORTIE,
+            depuis=sortie.date,
+            dernier=sortie.date,
+            nouveau=(porteur, dossier),
+            annee_accueil=annee,
+        )
+        s.evenements = [*rdvs, sortie]
+        return s
+
+    def _projet_vie(self, annee: int) -> Suivi:
+        """Someone of a Lille QPV without the prerequisites for creating (0.1): a reception,
+        a few appointments to build a professional project, an exit to a job or a training."""
+        referent = self.rng.choice(donnees.PROJET_VIE_REFERENTS)
+        jour = self._jour_ouvre(self._jour(D(annee, 1, 15), D(annee, 6, 30)), D(annee, 7, 31))
+        rdvs = [
+            Rdv(jour, referent, RendezVous.Objet.ACCUEIL_ORIENTATION, heure=self._heure()),
+        ]
+        for _ in range(self.rng.randint(2, 4)):
+            jour = self._jour_ouvre(
+                jour + datetime.timedelta(self.rng.randint(14, 35)), D(annee, 12, 1)
+            )
+            rdvs.append(Rdv(jour, referent, heure=self._heure(), duree_minutes=90))
+        sortie = Changement(
+            jour + datetime.timedelta(self.rng.randint(7, 20)),
+            Phase.SORTIE,
+            referent,
+            type_sortie=ChangementPhase.TypeSortie.VALORISABLE,
+            issue=self.rng.choice(
+                [ChangementPhase.Issue.FORMATION, ChangementPhase.Issue.EMPLOI_SALARIE]
+            ),
+        )
+        metier = self.rng.choice(
+            ["aide à domicile", "cuisine", "vente", "animation", "logistique", "propreté"]
+        )
+        dossier = {
+            "intitule": f"Projet professionnel : {metier}",
+            "secteur": "autre",
+            "projet_collectif": "non",
+            "projet_economique": "non",
+            "stade_premier_accueil": "envie",
+        }
+        personne = (
+            self.rng.choice(["F", "F", "H"]),
+            self.rng.choice(["26_35", "36_45", "46_55"]),
+            self.rng.choice(["demandeur_emploi", "demandeur_emploi", "autre"]),
+        )
+        quartier = self.rng.choice(donnees.PROJET_VIE_QUARTIERS)
+        suivi = self._petit_suivi(
+            "projet_vie", annee, personne, quartier, referent, dossier, rdvs, sortie
+        )
+        suivi.nouveau[0].update(
+            niveau_qualification=self.rng.choice(["sans_diplome", "cap_bep"]),
+            revenu=self.rng.choice(["rsa", "rsa", "ass"]),
+        )
+        return suivi
+
+    def _habitant(self, annee: int, rang: int) -> Suivi:
+        """An inhabitant of the Charles Six sector (Wazemmes) who prepares the neighbourhood
+        party with the collective (1.5.6): three preparation meetings, the party, then the
+        dossier is closed (non valorisable: no activity is created)."""
+        fete = donnees.FETE_CHARLES_SIX.get(annee, D(annee, 6, 14))
+        if annee == 2013 and rang < len(donnees.HABITANTS_2013):
+            genre, tranche, situation, jour = donnees.HABITANTS_2013[rang]
+        else:
+            genre = self.rng.choice(["F", "H"])
+            tranche = self.rng.choice(["36_45", "46_55", "plus_55"])
+            situation = self.rng.choice(["salarie", "retraite", "demandeur_emploi"])
+            jour = self._jour_ouvre(self._jour(D(annee, 3, 1), D(annee, 4, 15)), fete)
+        referent = "gdelevaque"
+        rdvs = []
+        for objet in (
+            RendezVous.Objet.ACCUEIL_ORIENTATION,
+            RendezVous.Objet.SUIVI,
+            RendezVous.Objet.SUIVI,
+        ):
+            rdvs.append(
+                Rdv(
+                    jour,
+                    referent,
+                    objet,
+                    lieu=RendezVous.Lieu.AUTRE,
+                    lieu_precision="Local du collectif Charles Six, Wazemmes",
+                    heure=datetime.time(18, 0),
+                    duree_minutes=120,
+                    collectif=True,
+                )
+            )
+            jour = min(jour + datetime.timedelta(self.rng.randint(14, 21)), fete)
+        sortie = Changement(
+            fete + datetime.timedelta(14),
+            Phase.SORTIE,
+            referent,
+            type_sortie=ChangementPhase.TypeSortie.NON_VALORISABLE,
+            issue=ChangementPhase.Issue.AUTRE,
+        )
+        dossier = {
+            "intitule": "Fête des habitants du secteur Charles Six",
+            "secteur": "culture_loisirs",
+            "projet_collectif": "oui",
+            "projet_economique": "non",
+            "forme_juridique_envisagee": "association",
+            "stade_premier_accueil": "idee",
+        }
+        personne = (genre, tranche, situation)
+        return self._petit_suivi(
+            "habitants", annee, personne, "Wazemmes", referent, dossier, rdvs, sortie
+        )
 
     def _rdv_prevus(self, s: Suivi, annee: int) -> None:
         """CitésLab 2013: the 3rd and 4th appointments of figure 8."""
@@ -873,25 +1057,28 @@ class EcrivainDomaine:
             s.nouveau, s.evenements = None, []
 
 
+class _Pas(NamedTuple):
+    """A dossier's last change as the bulk writer remembers it between years: what
+    phases.verifier_changement reads of it."""
+
+    phase: str
+    date: datetime.date
+
+
 class EcrivainMasse:
     """Writes the plan with bulk_create, after checking it against the rules the domain
-    functions apply: the appointment rule (services: the first and second held appointments,
-    in (date, time, entry) order, open accueil and maturation), then every change against
-    phases' transition and detail checks (phases._verifier_transition and
-    _verifier_details, the functions changer_phase calls)."""
+    functions apply: the appointment rule (phases.declencheurs: the first and second held
+    appointments open accueil and maturation), then every change against
+    phases.verifier_changement, the check changer_phase makes."""
 
     TAILLE_LOT = 2000
 
     def __init__(self, ctx: Contexte):
         self.ctx = ctx
         self.compteurs: Counter = Counter()
-        # per dossier still on the path: (last change as an unsaved ChangementPhase, held
-        # appointments so far (at most 2 matter))
-        self.etats: dict[str, tuple[ChangementPhase | None, int]] = {}
-
-    def _verifier(self, dossier: Dossier, derniere, phase: str, jour, **details) -> None:
-        phases._verifier_transition(dossier, derniere, phase, jour)
-        phases._verifier_details(phase, jour, **details)
+        # per dossier still on the path: its last change and its held appointments of the
+        # previous years that the appointment rule reads (at most the first two)
+        self.etats: dict[str, tuple[_Pas | None, tuple[Rdv, ...]]] = {}
 
     def ecrire(self, suivis: list[Suivi]) -> None:
         u = self.ctx.utilisateurs
@@ -910,38 +1097,32 @@ class EcrivainMasse:
         for s in suivis:
             dossier = dossiers.get(s.reference) or Dossier(pk=existants[s.reference])
             dossier.reference = s.reference
-            derniere, realises = self.etats.get(s.reference, (None, 0))
-            for e in sorted(s.evenements, key=lambda e: (e.date, isinstance(e, Changement))):
+            derniere, anciens = self.etats.get(s.reference, (None, ()))
+            evenements = sorted(s.evenements, key=lambda e: (e.date, isinstance(e, Changement)))
+            # The appointment rule on the appointments so far: those of the previous years
+            # come first in entry order, as in the database.
+            cette_annee = [e for e in evenements if isinstance(e, Rdv)]
+            regle = phases.declencheurs([*anciens, *cette_annee])
+            ouvre = {id(r): phase for phase, r in regle.items() if r is not None}
+            for e in evenements:
                 if isinstance(e, Rdv):
                     champs = _rdv_champs(e, u)
                     rdv = RendezVous(dossier=dossier, cree_par=u[e.charge], **champs)
                     rdv.clean()
                     rdvs.append(rdv)
-                    if e.statut != RendezVous.Statut.REALISE:
-                        continue
-                    realises += 1
-                    # the appointment rule (accompagnement.services._declencheurs)
-                    auto = {1: Phase.ACCUEIL, 2: Phase.MATURATION}.get(realises)
+                    auto = ouvre.get(id(e))
                     actuelle = derniere.phase if derniere else None
                     precedente = {Phase.ACCUEIL: None, Phase.MATURATION: Phase.ACCUEIL}
+                    # recalculer_automatiques opens a phase only from the one before it
                     if auto and actuelle == precedente[auto]:
-                        self._verifier(
-                            dossier,
-                            derniere,
-                            auto,
-                            e.date,
-                            type_sortie=None,
-                            issue=None,
-                            orientation_vers=None,
-                            date_convention=None,
-                            rendez_vous=rdv,
-                            automatique=True,
+                        phases.verifier_changement(
+                            s.reference, derniere, auto, e.date, rendez_vous=rdv, automatique=True
                         )
                         c = ChangementPhase(
                             dossier=dossier, phase=auto, date=e.date, automatique=True
                         )
                         changements.append((c, rdv))
-                        derniere = c
+                        derniere = _Pas(auto, e.date)
                         if auto == Phase.ACCUEIL:
                             accueils[s.reference] = e.date
                 else:
@@ -949,8 +1130,8 @@ class EcrivainMasse:
                         StructurePartenaire(pk=e.orientation_id) if e.orientation_id else None
                     )
                     convention = e.date if e.phase == Phase.CREATION else None
-                    self._verifier(
-                        dossier,
+                    phases.verifier_changement(
+                        s.reference,
                         derniere,
                         e.phase,
                         e.date,
@@ -958,8 +1139,6 @@ class EcrivainMasse:
                         issue=e.issue or None,
                         orientation_vers=orientation,
                         date_convention=convention,
-                        rendez_vous=None,
-                        automatique=False,
                     )
                     c = ChangementPhase(
                         dossier=dossier,
@@ -972,7 +1151,7 @@ class EcrivainMasse:
                         auteur=u[e.auteur],
                     )
                     changements.append((c, None))
-                    derniere = c
+                    derniere = _Pas(e.phase, e.date)
                     if e.emplois is not None:
                         emplois[s.reference] = e.emplois
             if derniere is not None:
@@ -981,7 +1160,7 @@ class EcrivainMasse:
             if s.phase == Phase.SORTIE:
                 self.etats.pop(s.reference, None)
             else:
-                self.etats[s.reference] = (derniere, min(realises, 2))
+                self.etats[s.reference] = (derniere, tuple(r for r in regle.values() if r))
 
         # Dossiers: phase cache and reception snapshot as changer_phase writes them.
         communes = self.ctx.communes_par_pk
@@ -1139,17 +1318,18 @@ def _situations_2013() -> dict[str, list[int]]:
     """ESCALE dossiers by how they stood in the casework in 2013, by formations.stats'
     own reading of the phase history (accueillie, maturation, accompagnee)."""
     debut, fin = D(2013, 1, 1), D(2013, 12, 31)
-    historiques: dict[int, list] = defaultdict(list)
     rang = {p: i for i, p in enumerate(Phase.values)}
-    for dossier_id, phase, jour in (
+    par_situation: dict[str, list[int]] = defaultdict(list)
+    # Read dossier by dossier (rows in dossier order, streamed): one history in memory at a
+    # time, whatever the scale.
+    lignes = (
         ChangementPhase.objects.filter(date__lte=fin, dossier__dispositif="escale")
         .order_by("dossier_id")
         .values_list("dossier_id", "phase", "date")
-    ):
-        historiques[dossier_id].append((phase, jour))
-    par_situation: dict[str, list[int]] = defaultdict(list)
-    for dossier_id, h in sorted(historiques.items()):
-        h.sort(key=lambda c: (rang[c[0]], c[1]))
+        .iterator(chunk_size=5000)
+    )
+    for dossier_id, groupe in itertools.groupby(lignes, key=lambda ligne: ligne[0]):
+        h = sorted(((phase, jour) for _d, phase, jour in groupe), key=lambda c: (rang[c[0]], c[1]))
         situation = _situation(h, debut, fin)
         if situation:
             par_situation[situation].append(dossier_id)
@@ -1163,6 +1343,10 @@ class Formations:
     def __init__(self, ctx: Contexte, rng: random.Random, faker: Faker, echelle: int, masse: bool):
         self.ctx, self.rng, self.faker, self.echelle, self.masse = ctx, rng, faker, echelle, masse
         self.compteurs: Counter = Counter()
+        # Bulk writes only: the trainees written so far (their pk once saved), by what
+        # trouver_stagiaire compares (normalised names and birth date), so that a person
+        # generated twice is one trainee.
+        self.stagiaires_vus: dict[tuple, Stagiaire | int] = {}
 
     def creer(self) -> None:
         modules = {m.code: m for m in Module.objects.all()}
@@ -1189,7 +1373,7 @@ class Formations:
                 for conv, code, jours, lieu, insee, effectif, formateurs in donnees.SESSIONS:
                     if jours[-1].year != annee:
                         continue
-                    session = Session.objects.create(
+                    session = Session(
                         convention=conventions[conv],
                         module=modules[code],
                         date_debut=jours[0],
@@ -1198,14 +1382,48 @@ class Formations:
                         lieu=lieu,
                         commune=self.ctx.communes.get(insee),
                     )
-                    session.formateurs.set([self.ctx.utilisateurs[f] for f in formateurs])
-                    formations_services.creer_jours(session, jours)
-                    sessions.append((session, effectif))
+                    sessions.append((session, effectif, jours, formateurs))
                     self.compteurs["sessions"] += 1
+                sessions = self._ecrire_sessions(sessions)
                 self._inscriptions(annee, sessions, situations, copie)
+                reset_queries()
+
+    def _ecrire_sessions(self, a_ecrire: list[tuple]) -> list[tuple[Session, int, list]]:
+        """Write the sessions with their trainers and days; return (session, headcount,
+        days in date order)."""
+        u = self.ctx.utilisateurs
+        if not self.masse:
+            sessions = []
+            for session, effectif, jours, formateurs in a_ecrire:
+                session.save()
+                session.formateurs.set([u[f] for f in formateurs])
+                sessions.append(
+                    (session, effectif, formations_services.creer_jours(session, jours))
+                )
+            return sessions
+        Session.objects.bulk_create([x[0] for x in a_ecrire])
+        Formateurs = Session.formateurs.through
+        Formateurs.objects.bulk_create(
+            Formateurs(session_id=session.pk, utilisateur_id=u[f].pk)
+            for session, _n, _jours, formateurs in a_ecrire
+            for f in formateurs
+        )
+        # creer_jours' check, for the days written here without it
+        sessions = []
+        for session, effectif, jours, _f in a_ecrire:
+            assert all(session.date_debut <= d <= session.date_fin for d in jours)
+            sessions.append(
+                (
+                    session,
+                    effectif,
+                    [JourSession(session=session, date=d) for d in sorted(set(jours))],
+                )
+            )
+        JourSession.objects.bulk_create(j for _s, _n, jours in sessions for j in jours)
+        return sessions
 
     def _inscriptions(self, annee, sessions, situations, copie) -> None:
-        total = sum(n for _, n in sessions)
+        total = sum(n for _, n, _j in sessions)
         if annee == 2013:
             cible = donnees.ADVA_2013
             n_assos = cible["associations"]
@@ -1241,10 +1459,13 @@ class Formations:
                 self.rng.choice(["59350", "59350", "59512", "59599", "59009"])
             ]
             associations.append(
-                AssociationInscrivante.objects.create(
-                    nom=nom, commune=commune, dossier_id=dossier_id
-                )
+                AssociationInscrivante(nom=nom, commune=commune, dossier_id=dossier_id)
             )
+        if self.masse:
+            AssociationInscrivante.objects.bulk_create(associations)
+        else:
+            for association in associations:
+                association.save()
         # people: each association has one, the extra ones go to random associations
         personnes = [(i, i) for i in range(n_assos)]
         personnes += [
@@ -1253,7 +1474,7 @@ class Formations:
         # enrolments: every person once, then repeats of random people (several sessions)
         inscrits = list(personnes) + self.rng.sample(personnes, total - n_personnes)
         self.rng.shuffle(inscrits)
-        places = [s for s, n in sessions for _ in range(n)]
+        places = [s for s, n, _j in sessions for _ in range(n)]
         affectation: dict[int, list] = defaultdict(list)
         for _ in range(200):  # a person is at most once in a session
             self.rng.shuffle(inscrits)
@@ -1288,17 +1509,20 @@ class Formations:
                 self.faker.first_name_female() if genre == "F" else self.faker.first_name_male()
             )
             nom = self.faker.last_name()
-            stagiaire, _ = formations_services.trouver_ou_creer_stagiaire(
-                nom,
-                prenom,
-                date_naissance=naissance,
-                genre=genre,
-                email=f"{_ascii(prenom)}.{_ascii(nom)}.{annee}{copie}{p}@exemple.org".replace(
-                    " ", ""
-                ),
-            )
-            stagiaires[p] = stagiaire
-        for i, (p, session, a) in enumerate(toutes):
+            email = f"{_ascii(prenom)}.{_ascii(nom)}.{annee}{copie}{p}@exemple.org".replace(" ", "")
+            if self.masse:
+                stagiaires[p] = self._stagiaire(nom, prenom, naissance, genre, email)
+            else:
+                stagiaires[p], _ = formations_services.trouver_ou_creer_stagiaire(
+                    nom, prenom, date_naissance=naissance, genre=genre, email=email
+                )
+        if self.masse:
+            nouveaux = [s for s in stagiaires.values() if s.pk is None]
+            Stagiaire.objects.bulk_create(nouveaux)
+            for s in nouveaux:  # keep the key and the pk, not the instance
+                self.stagiaires_vus[self._cle_stagiaire(s.nom, s.prenom, s.date_naissance)] = s.pk
+        fiches = []
+        for i, (p, _session, _a) in enumerate(toutes):
             fiche = None
             if i in avec_fiche:
                 fiche = formations_services.Fiche(
@@ -1307,14 +1531,87 @@ class Formations:
                     sphere_dirigeante=reponses["sphere_dirigeante"][p],
                     emploi=reponses["emploi"][p],
                 )
-            formations_services.inscrire(session, stagiaires[p], associations[a], fiche=fiche)
-            self.compteurs["inscriptions"] += 1
-        for session, _ in sessions:
-            presents = list(session.inscriptions.confirmees())
-            for jour in session.jours.all():
-                formations_services.noter_presences(
-                    jour, [i for i in presents if self.rng.random() < 0.93]
-                )
+            fiches.append(fiche)
+        self.compteurs["inscriptions"] += len(toutes)
+        if self.masse:
+            confirmees = self._inscrire_en_masse(toutes, stagiaires, associations, fiches)
+        else:
+            for (p, session, a), fiche in zip(toutes, fiches, strict=True):
+                formations_services.inscrire(session, stagiaires[p], associations[a], fiche=fiche)
+            confirmees = {
+                session.pk: list(session.inscriptions.confirmees()) for session, _n, _j in sessions
+            }
+        presences = []
+        for session, _n, jours in sessions:
+            presents = confirmees.get(session.pk, [])
+            for jour in jours:
+                venus = [i for i in presents if self.rng.random() < 0.93]
+                if self.masse:
+                    ids = {id(i) for i in venus}
+                    presences += [
+                        Presence(inscription=i, jour=jour, present=id(i) in ids) for i in presents
+                    ]
+                else:
+                    formations_services.noter_presences(jour, venus)
+        Presence.objects.bulk_create(presences, batch_size=EcrivainMasse.TAILLE_LOT)
+
+    def _stagiaire(
+        self, nom: str, prenom: str, naissance: datetime.date, genre: str, email: str
+    ) -> Stagiaire:
+        """trouver_ou_creer_stagiaire without its query: the same person (trouver_stagiaire's
+        comparison) is the same trainee; a new one is returned unsaved."""
+        cle = self._cle_stagiaire(nom, prenom, naissance)
+        vu = self.stagiaires_vus.get(cle)
+        if isinstance(vu, int):
+            return Stagiaire(pk=vu)
+        if vu is None:
+            vu = self.stagiaires_vus[cle] = Stagiaire(
+                nom=nom.strip(),
+                prenom=prenom.strip(),
+                date_naissance=naissance,
+                email=email.strip(),
+                genre=genre,
+            )
+        return vu
+
+    @staticmethod
+    def _cle_stagiaire(nom: str, prenom: str, naissance: datetime.date) -> tuple:
+        normaliser = formations_services.normaliser_nom
+        return (normaliser(nom), normaliser(prenom), naissance)
+
+    def _inscrire_en_masse(self, toutes, stagiaires, associations, fiches) -> dict[int, list]:
+        """formations.services.inscrire for a whole year, in one bulk insert: the same
+        statuses (confirmed while the session has seats, then the waiting list in order), a
+        trainee enrolled once per session; return the confirmed enrolments per session, in
+        enrolment order (the order noter_presences reads them in)."""
+        inscriptions: list[Inscription] = []
+        confirmees: dict[int, list[Inscription]] = defaultdict(list)
+        rangs: Counter = Counter()
+        deja: set[tuple[int, int]] = set()
+        for (p, session, a), fiche in zip(toutes, fiches, strict=True):
+            stagiaire = stagiaires[p]
+            if (session.pk, stagiaire.pk) in deja:
+                continue
+            deja.add((session.pk, stagiaire.pk))
+            inscription = Inscription(
+                session=session, stagiaire=stagiaire, association=associations[a]
+            )
+            if len(confirmees[session.pk]) < session.capacite:
+                inscription.statut = Inscription.Statut.INSCRIT
+                confirmees[session.pk].append(inscription)
+            else:
+                inscription.statut = Inscription.Statut.LISTE_ATTENTE
+                rangs[session.pk] += 1
+                inscription.rang_attente = rangs[session.pk]
+            if fiche is not None:
+                inscription.fiche_renseignee = True
+                inscription.fiche_genre = fiche.genre
+                inscription.fiche_tranche_age = fiche.tranche_age
+                inscription.fiche_sphere_dirigeante = fiche.sphere_dirigeante
+                inscription.fiche_emploi = fiche.emploi
+            inscriptions.append(inscription)
+        Inscription.objects.bulk_create(inscriptions, batch_size=EcrivainMasse.TAILLE_LOT)
+        return confirmees
 
     def _distribuer(self, poids: Counter, comptes: list[int], valeurs: list[str]) -> dict:
         """Give each person one value so that the weighted counts are exactly `comptes`
@@ -1531,21 +1828,33 @@ def charger_demo(
         ctx = Contexte.charger()
         ctx.communes_par_pk = {c.pk: c for c in ctx.communes.values()}
         ctx.quartiers_par_pk = {q.pk: q for q in ctx.quartiers.values()}
-        plan = Plan(ctx, echelle=echelle, graine=graine)
+        plan = Plan(ctx, graine=graine)
+        # Scale N is N copies of the scale-1 plan, simulated and written copy by copy within
+        # each year: memory holds one batch of one year, whatever N (the dossiers still on
+        # the path, a few slots each, aside).
+        copies = [plan] + [plan.copie() for _ in range(echelle - 1)]
         ecrivain = EcrivainMasse(ctx) if masse else EcrivainDomaine(ctx)
         for annee in range(PREMIERE_ANNEE, derniere + 1):
-            suivis = plan.annee(annee)
             with transaction.atomic():
-                for lot in _lots(suivis, 5000):
+                lot: list[Suivi] = []
+                for numero, copie in enumerate(copies, start=1):
+                    lot += copie.annee(annee)
+                    if len(lot) < TAILLE_LOT_PLAN and numero < len(copies):
+                        continue
                     ecrivain.ecrire(lot)
+                    lot = []
+                    # DEBUG keeps the SQL of the last 9 000 queries: bulk inserts are large
+                    reset_queries()
                     etape(
                         f"{annee} : {ecrivain.compteurs['dossiers']} dossiers, "
                         f"{ecrivain.compteurs['rendez_vous']} rendez-vous"
                     )
+        rng, faker = plan.rng, plan.faker
+        del copies, plan
         compteurs.update(ecrivain.compteurs)
         etape("formations ADVA")
         with transaction.atomic():
-            formations = Formations(ctx, plan.rng, plan.faker, echelle, masse)
+            formations = Formations(ctx, rng, faker, echelle, masse)
             formations.creer()
             compteurs.update(formations.compteurs)
             compteurs["evenements"] = creer_evenements(ctx)
@@ -1556,11 +1865,6 @@ def charger_demo(
     if progression:
         sys.stderr.write("\n")
     return Bilan(compteurs, time.perf_counter() - debut)
-
-
-def _lots(suivis: list[Suivi], taille: int) -> Iterator[list[Suivi]]:
-    for i in range(0, len(suivis), taille):
-        yield suivis[i : i + taille]
 
 
 class _sans_transaction:

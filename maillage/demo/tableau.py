@@ -69,6 +69,9 @@ def _lignes(r: dict) -> list[tuple[str, str, str, str, str]]:
     hors = sum(v for k, v in ea["par_lieu"].items() if k not in ("locaux", "NR"))
     plde = ea["hors_locaux_par_territoire_plde"]
     va = r["vie_associative"]
+    hab = _get(r, "dispositifs.habitants.accueils")
+    hab_sg = hab["par_situation_genre"]
+    pv = _get(r, "dispositifs.projet_vie.accueils")
     return [
         ("0.3.1", "adhérents 2013", "24", str(va["adherents"]), ""),
         ("0.3.1", "réunions du CA en 2013", "8", str(va["reunions_conseil"]), ""),
@@ -301,6 +304,21 @@ def _lignes(r: dict) -> list[tuple[str, str, str, str, str]]:
             "1.5.5", "accompagnements lillois", 11, sum(acc["par_quartier_lille"]["2013"].values())
         ),
         (
+            "1.5.6",
+            "habitants du secteur Charles Six mobilisés",
+            "2 (un retraité, une salariée)",
+            f"{hab['total']} ({_n(hab_sg, 'retraite', 'H')} retraité, "
+            f"{_n(hab_sg, 'salarie', 'F')} salariée)",
+            "",
+        ),
+        (
+            "0.1",
+            "projet de vie / projet professionnel : accueils 2013",
+            "non chiffré (18 depuis 2006, § 0.5)",
+            str(pv["total"]),
+            "choix de la démo : 2 par an, sortis vers un emploi ou une formation",
+        ),
+        (
             "3.2",
             "sessions / jours / stagiaires",
             "9 / 31 / 76",
@@ -348,6 +366,10 @@ def _lignes(r: dict) -> list[tuple[str, str, str, str, str]]:
             "",
         ),
     ]
+
+
+def _n(par_situation_genre: dict, situation: str, genre: str) -> int:
+    return par_situation_genre.get(situation, {}).get(genre, 0)
 
 
 def _hasard(section: str, libelle: str, seed: int, app: int) -> tuple:

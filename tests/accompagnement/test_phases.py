@@ -339,3 +339,123 @@ def test_exit_suggestion_counts_only_held_appointments(settings):
     RendezVousFactory(dossier=dossier, duree_minutes=600, prevu=True)
 
     assert phases.suggerer_type_sortie(dossier) == "non_valorisable"
+
+
+# --- The public, query-free check (bulk writers call it) -----------------------------------
+
+
+def _details_complets(phase: str, jour: datetime.date, details: dict) -> dict:
+    """The details faire_changer_phase fills in, then the case's own."""
+    complets = {}
+    if phase == C:
+        complets["date_convention"] = jour
+    if phase == S:
+        complets["type_sortie"] = ChangementPhase.TypeSortie.NON_VALORISABLE
+        complets["issue"] = ChangementPhase.Issue.ABANDON
+    complets.update(details)
+    return complets
+
+
+@pytest.mark.parametrize(("parcours", "phase", "details", "code"), CHANGEMENTS_ILLEGAUX)
+def test_the_public_check_refuses_what_changer_phase_refuses_with_the_same_message(
+    parcours, phase, details, code, charge, django_assert_num_queries
+):
+    dossier = DossierFactory(parcours=parcours, reference="2013-0007")
+    with pytest.raises(TransitionInterdite) as par_changer_phase:
+        faire_changer_phase(dossier, phase, APRES, auteur=charge, **details)
+    derniere = dossier.changements_phase.order_by("date", "pk").last()
+
+    with django_assert_num_queries(0), pytest.raises(TransitionInterdite) as par_la_verif:
+        phases.verifier_changement(
+            "2013-0007", derniere, phase, APRES, **_details_complets(phase, APRES, details)
+        )
+
+    assert par_la_verif.value.code == par_changer_phase.value.code == code
+    assert par_la_verif.value.messages == par_changer_phase.value.messages
+
+
+@pytest.mark.parametrize(("parcours", "phase"), CHEMINS_LEGAUX)
+def test_the_public_check_accepts_every_legal_transition_from_an_unsaved_last_change(
+    parcours, phase, django_assert_num_queries
+):
+    derniere = ChangementPhase(phase=parcours[-1], date=JOUR_ACCUEIL) if parcours else None
+
+    with django_assert_num_queries(0):
+        resultat = phases.verifier_changement(
+            "2013-0001", derniere, phase, APRES, **_details_complets(phase, APRES, {})
+        )
+
+    assert resultat is None
+
+
+def test_the_public_check_reads_today_from_its_argument():
+    derniere = ChangementPhase(phase=A, date=datetime.date(2010, 3, 1))
+    jour = datetime.date(2010, 3, 2)
+
+    phases.verifier_changement("2010-0001", derniere, M, jour, aujourd_hui=jour)
+    with pytest.raises(TransitionInterdite) as refus:
+        phases.verifier_changement(
+            "2010-0001", derniere, M, jour, aujourd_hui=jour - datetime.timedelta(days=1)
+        )
+
+    assert refus.value.code == "date_future"
+    assert refus.value.messages == [
+        "La date du changement (02/03/2010) est dans le futur : une phase s'enregistre le "
+        "jour où elle commence, ou après."
+    ]
+
+
+def test_an_automatic_change_without_its_appointment_is_refused_by_the_check():
+    with pytest.raises(TransitionInterdite) as refus:
+        phases.verifier_changement("2013-0001", None, A, JOUR_ACCUEIL, automatique=True)
+
+    assert refus.value.code == "rendez_vous_manquant"
+
+
+# --- The appointment rule as a pure function ------------------------------------------------
+
+
+def test_the_rule_orders_held_appointments_by_date_then_time_with_no_time_last(
+    django_assert_num_queries,
+):
+    jour = JOUR_ACCUEIL
+    lendemain = jour + datetime.timedelta(days=1)
+    sans_heure = RendezVousFactory.build(date=jour, heure=None)
+    a_15h = RendezVousFactory.build(date=jour, heure=datetime.time(15, 0))
+    absent_a_9h = RendezVousFactory.build(date=jour, heure=datetime.time(9, 0), absent=True)
+    lendemain_9h = RendezVousFactory.build(date=lendemain, heure=datetime.time(9, 0))
+
+    with django_assert_num_queries(0):
+        regle = phases.declencheurs([lendemain_9h, sans_heure, absent_a_9h, a_15h])
+
+    assert regle == {A: a_15h, M: sans_heure}
+
+
+def test_the_rule_keeps_entry_order_for_appointments_at_the_same_time():
+    premier = RendezVousFactory.build(date=JOUR_ACCUEIL, heure=datetime.time(10, 0))
+    second = RendezVousFactory.build(date=JOUR_ACCUEIL, heure=datetime.time(10, 0))
+
+    assert phases.declencheurs([premier, second]) == {A: premier, M: second}
+    assert phases.declencheurs([second]) == {A: second, M: None}
+    assert phases.declencheurs([]) == {A: None, M: None}
+
+
+def test_the_pure_rule_picks_the_appointments_the_services_rule_opened_phases_with(charge):
+    from accompagnement import services
+    from accompagnement.models import RendezVous
+
+    dossier = DossierFactory()
+    lendemain = JOUR_ACCUEIL + datetime.timedelta(days=1)
+    # entered out of order: the rule reads dates and times, not the order of entry
+    for jour, heure in ((lendemain, None), (JOUR_ACCUEIL, None), (JOUR_ACCUEIL, None)):
+        services.enregistrer_rendez_vous(
+            dossier, auteur=charge, date=jour, heure=heure, charge=charge
+        )
+    services.enregistrer_rendez_vous(
+        dossier, auteur=charge, date=lendemain, heure=datetime.time(8, 0), charge=charge
+    )
+
+    regle = phases.declencheurs(RendezVous.objects.filter(dossier=dossier).order_by("pk"))
+    ouverts = {c.phase: c.rendez_vous for c in dossier.changements_phase.filter(automatique=True)}
+    assert ouverts == regle
+    assert [r.date for r in regle.values()] == [JOUR_ACCUEIL, JOUR_ACCUEIL]

@@ -66,6 +66,8 @@ SEED = {  # figure: the seed's value (section)
     "formations.fiches_renseignees": 57,
     "depuis_la_creation.accueils": 883,  # 0.5
     "depuis_la_creation.emplois_crees": 438,
+    "depuis_la_creation.projets_professionnels": 18,
+    "dispositifs.habitants.accueils.total": 2,  # 1.5.6 "deux habitants se sont mobilisés"
     "vie_associative.adherents": 24,  # 0.3.1
     "vie_associative.reunions_conseil": 8,
 }
@@ -126,6 +128,41 @@ def test_le_tableau_de_la_doc_est_celui_que_le_code_calcule(demo):
     texte = DOC.read_text(encoding="utf-8")
     dans_la_doc = texte.split(DEBUT, 1)[1].split(FIN, 1)[0].strip()
     assert dans_la_doc == tableau(demo).strip()
+
+
+def test_projet_de_vie_et_habitants_ont_leurs_dossiers_chaque_annee(demo):
+    for dispositif, par_an in generateur.donnees.PETITS_DISPOSITIFS.items():
+        dossiers = Dossier.objects.filter(dispositif=dispositif)
+        recus = Counter(dossiers.values_list("date_accueil__year", flat=True))
+        assert recus == Counter(par_an), dispositif
+        # received, a second appointment (maturation), then an exit within the year
+        for d in dossiers.prefetch_related("changements_phase"):
+            parcours = sorted(d.changements_phase.all(), key=lambda c: c.date)
+            assert [c.phase for c in parcours] == ["accueil", "maturation", "sortie"]
+            assert parcours[-1].date.year == d.date_accueil.year
+    sorties = ChangementPhase.objects.filter(dossier__dispositif="projet_vie", phase="sortie")
+    assert set(sorties.values_list("issue", flat=True)) <= {"formation", "emploi_salarie"}
+    habitants = Dossier.objects.filter(dispositif="habitants", date_accueil__year=2013)
+    assert sorted(
+        habitants.values_list("porteur__genre", "porteur__situation_professionnelle")
+    ) == [("F", "salarie"), ("H", "retraite")]
+    assert set(habitants.values_list("quartier_accueil__nom", "referent__username")) == {
+        ("Wazemmes", "gdelevaque")
+    }
+
+
+def test_a_l_echelle_n_chaque_copie_simule_une_annee_a_l_echelle_1(demo):
+    """Scale N is N copies of the scale-1 plan, year by year: what is in memory at a time
+    is one copy's year, and the copies share references and names without collision."""
+    plan = generateur.Plan(generateur.Contexte.charger())
+    copies = [plan, plan.copie(), plan.copie()]
+    for annee in (2011, 2012):
+        annees = [copie.annee(annee) for copie in copies]
+        for suivis in annees:
+            recus = Counter(s.dispositif for s in suivis if s.nouveau and s.annee_accueil == annee)
+            assert recus["escale"] == generateur.donnees.RECEPTIONS["escale"][annee]
+        references = [s.reference for suivis in annees for s in suivis]
+        assert len(references) == len(set(references))
 
 
 def _empreinte() -> dict[str, str]:
