@@ -9,7 +9,7 @@ PORT ?= 8000
 INSTALLED := $(VENV)/.installe-runtime
 INSTALLED_DEV := $(VENV)/.installe-dev
 
-.PHONY: run install install-dev migrate demo serve test bench lint format check-deploy lock clean
+.PHONY: run install install-dev migrate demo serve test bench charge lint format check-deploy lock clean
 
 run: install migrate demo serve
 
@@ -45,12 +45,38 @@ serve: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Benchmarks, not part of make test: the report on the demo data, and the PDF renderer on
-# a synthetic 35-page document. Figures and machine in docs/performance.md.
+# Benchmarks, not part of make test: the report, the casework pages, the dashboards, the
+# appointment import and the PDF renderer. Figures and machine in docs/performance.md.
+# Scale 1: the demo, loaded into a throw-away SQLite database on the first run. Scale 100:
+# a PostgreSQL database built beforehand (about 30 minutes, see docs/performance.md):
+#   make bench BENCH_DB=postgres://postgres@127.0.0.1:5432/maillage_echelle100
+# The import adds dossiers to its database, so it runs on a copy: made here for SQLite;
+# for PostgreSQL give one, e.g. BENCH_IMPORT_DB=postgres://.../maillage_echelle100_import
+# after `createdb -T maillage_echelle100 maillage_echelle100_import`.
 BENCH_DB ?= sqlite:////tmp/maillage-bench.sqlite3
+BENCH_IMPORT_DB ?= $(if $(filter sqlite:%,$(BENCH_DB)),$(BENCH_DB:.sqlite3=-import.sqlite3))
 bench: install-dev
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/rapport.py
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/pages.py
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/tableaux.py
+ifneq ($(filter sqlite:%,$(BENCH_DB)),)
+	cp $(patsubst sqlite:///%,%,$(BENCH_DB)) $(patsubst sqlite:///%,%,$(BENCH_IMPORT_DB))
+endif
+ifneq ($(BENCH_IMPORT_DB),)
+	DATABASE_URL=$(BENCH_IMPORT_DB) $(PY) bench/import_rendez_vous.py
+else
+	@echo "Import de rendez-vous non mesuré : donnez BENCH_IMPORT_DB (une copie de la base)."
+endif
 	DJANGO_SETTINGS_MODULE=maillage.settings $(PY) bench/rendu_pdf.py --repetitions 2
+
+# Load test (issue 9): gunicorn + locust, 20 users for 60 s, on a PostgreSQL database that
+# holds the demo (migrated and loaded here first; `createdb maillage_charge` once). Prints
+# p50/p95/p99 per page and the errors. Read-only: make charge CHARGE_LECTURE_SEULE=1.
+CHARGE_DB ?= postgres://postgres@127.0.0.1:5432/maillage_charge
+charge: install-dev
+	DATABASE_URL=$(CHARGE_DB) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(CHARGE_DB) $(PY) manage.py charger_demo
+	DATABASE_URL=$(CHARGE_DB) bench/charge.sh
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

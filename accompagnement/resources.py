@@ -3,7 +3,8 @@
 The contract (all or nothing, natural keys, preloaded lookups, French errors with line
 numbers) is porteurs.resources.ResourceMaillage. The writes go through the domain layer:
 appointments through accompagnement.services (the appointment rule opens accueil and
-maturation exactly as for a typed appointment), phase changes through
+maturation exactly as for a typed appointment; the new rows of a file are written together
+by services.enregistrer_rendez_vous_en_lot once all are checked), phase changes through
 accompagnement.phases.changer_phase (the workflow refuses an illegal history).
 
 Command line:
@@ -20,6 +21,7 @@ from accompagnement.models import ChangementPhase, RendezVous
 from maillage.roles import CHARGE, DIRECTION
 from porteurs.models import Dossier, Phase
 from porteurs.resources import (
+    COLONNE_LIGNE,
     INCHANGE,
     CodeWidget,
     DateWidget,
@@ -82,6 +84,10 @@ class RendezVousResource(ResourceMaillage):
         import_id_fields = ("dossier", "date", "heure", "charge")
         skip_diff = True
         report_skipped = True
+        # No savepoint per row: new rows are only collected while the rows are read, and
+        # written together by bulk_create (below) once all have been checked.
+        use_bulk = True
+        batch_size = None
 
     def get_queryset(self):
         return RendezVous.objects.select_related(
@@ -174,7 +180,7 @@ class RendezVousResource(ResourceMaillage):
         if "heure" in valeurs:
             rdv.heure = valeurs["heure"]
         for colonne in ("duree_minutes", "objet", "statut"):
-            if colonne in valeurs and valeurs[colonne] is not INCHANGE:
+            if colonne in valeurs and not _inchange(valeurs[colonne]):
                 setattr(rdv, colonne, valeurs[colonne])
         if valeurs.get("lieu"):
             texte = valeurs["lieu"]
@@ -206,6 +212,38 @@ class RendezVousResource(ResourceMaillage):
             # any write, so that the message names the row.
             rdv.clean()
 
+    def before_import(self, dataset, **kwargs):
+        # (line, unsaved appointment) of the new rows, and the refusals of their writing.
+        self.a_creer: list[tuple[int, RendezVous]] = []
+        self.erreurs_lot: list[tuple[int, str]] = []
+        super().before_import(dataset, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create:
+            # Written by bulk_create, after the last row (the rule once per dossier).
+            self.a_creer.append((int(row[COLONNE_LIGNE]), instance))
+        else:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Write the new rows through services.enregistrer_rendez_vous_en_lot: the same
+        appointments, phases and history as row-by-row entry. Run even when other rows are
+        invalid (and in the preview), so that the rule's refusals are listed too; the
+        library then rolls everything back."""
+        lot, self.a_creer = self.a_creer, []
+        if not lot:
+            return
+        try:
+            services.enregistrer_rendez_vous_en_lot(lot, auteur=self.auteur)
+        except services.LotRefuse as refus:
+            self.erreurs_lot.extend(refus.erreurs)
+        except Exception as erreur:
+            self.handle_import_error(result, erreur, raise_errors)
+
+    def lister_erreurs(self, dataset, result) -> list[tuple[int | None, str]]:
+        erreurs = super().lister_erreurs(dataset, result) + self.erreurs_lot
+        return sorted(erreurs, key=lambda e: e[0] or 0)
+
     def enregistrer(self, rdv: RendezVous, nouveau: bool) -> None:
         champs = {
             "date": rdv.date,
@@ -217,15 +255,15 @@ class RendezVousResource(ResourceMaillage):
             "objet": rdv.objet,
             "statut": rdv.statut,
         }
-        if nouveau:
-            # enregistrer_rendez_vous applies the appointment rule (the first held one opens
-            # accueil, the second maturation), exactly as for a typed appointment.
-            enregistre = services.enregistrer_rendez_vous(rdv.dossier, auteur=self.auteur, **champs)
-            rdv.pk = enregistre.pk
-            cle = (rdv.dossier_id, rdv.date, rdv.heure, rdv.charge_id)
-            self.existants[cle] = [enregistre]
-        else:
-            services.modifier_rendez_vous(rdv, **champs)
+        # New rows go to bulk_create (save_instance); a known appointment changed by the
+        # file goes through the service, which recomputes the rule for its dossier.
+        services.modifier_rendez_vous(rdv, **champs)
+
+
+def _inchange(valeur) -> bool:
+    # Not `is INCHANGE`: the library deep-copies each resource's fields, and with them the
+    # widgets' INCHANGE, so an empty cell gives a copy (the value "INCHANGE" was saved).
+    return isinstance(valeur, type(INCHANGE))
 
 
 def _ligne_brute(row) -> str:

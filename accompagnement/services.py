@@ -8,16 +8,23 @@ database, so an edit (a held appointment cancelled, a date moved, a late entry) 
 the automatic changes; `phases.recalculer_automatiques` places them and refuses an edit
 that a later manual change depends on. Each function runs in one transaction, with the
 dossier row locked first so that two staff members writing the same dossier are serialised.
+An imported file goes through `enregistrer_rendez_vous_en_lot`: the same records, written in
+bulk, with the rule applied once per dossier (issue 9: queries per packet of dossiers,
+not per row).
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from accompagnement import phases
-from accompagnement.models import RendezVous
+from accompagnement.models import ChangementPhase, RendezVous
 from porteurs.models import Dossier, Phase, Porteur
 from porteurs.services import detecter_doublons
 
@@ -44,18 +51,56 @@ class DoublonBloquant(ValidationError):
     """The person to receive already exists (same name and birth date)."""
 
 
+class LotRefuse(ValidationError):
+    """Rows of a batch that cannot be written; nothing was. `erreurs` lists (line, French
+    reason), sorted by line."""
+
+    def __init__(self, erreurs: list[tuple[int, str]]):
+        self.erreurs = sorted(erreurs, key=lambda erreur: erreur[0])
+        super().__init__([f"ligne {ligne} : {message}" for ligne, message in self.erreurs])
+
+
+# The order of the appointment rule: same-day appointments by time (no time last), then by
+# entry. Shared by the one-dossier query and the batch one, which must agree.
+ORDRE_REGLE = ("date", F("heure").asc(nulls_last=True), "pk")
+
+# Dossiers per query in a batch: keeps each IN (...) list well under SQLite's parameter
+# limit and each lock query short.
+PAQUET_DOSSIERS = 2000
+
+
 def _declencheurs(dossier: Dossier, *, sauf: int | None = None) -> dict[str, RendezVous | None]:
     """The appointment rule: the first and second held appointments open accueil and
-    maturation. Same-day appointments are ordered by time (no time last), then by entry.
-    `sauf`: an appointment about to be deleted."""
+    maturation (in ORDRE_REGLE). `sauf`: an appointment about to be deleted."""
     realises = RendezVous.objects.filter(dossier=dossier).realises()
     if sauf is not None:
         realises = realises.exclude(pk=sauf)
-    premiers = list(realises.order_by("date", F("heure").asc(nulls_last=True), "pk")[:2])
+    return _par_phase(list(realises.order_by(*ORDRE_REGLE)[:2]))
+
+
+def _par_phase(premiers: list[RendezVous]) -> dict[str, RendezVous | None]:
     return {
         Phase.ACCUEIL: premiers[0] if premiers else None,
         Phase.MATURATION: premiers[1] if len(premiers) > 1 else None,
     }
+
+
+def _declencheurs_en_lot(ids: Sequence[int]) -> dict[int, dict[str, RendezVous | None]]:
+    """`_declencheurs` of many dossiers in one query: the first two held appointments of
+    each (a window function, so that a dossier's older appointments are not all read)."""
+    rang = Window(RowNumber(), partition_by=[F("dossier_id")], order_by=list(ORDRE_REGLE))
+    premiers: dict[int, list[RendezVous]] = {pk: [] for pk in ids}
+    requete = (
+        RendezVous.objects.filter(dossier_id__in=ids)
+        .realises()
+        .annotate(rang=rang)
+        .filter(rang__lte=2)
+        .only("pk", "dossier_id", "date", "heure")
+        .order_by("dossier_id", "rang")
+    )
+    for rdv in requete:
+        premiers[rdv.dossier_id].append(rdv)
+    return {pk: _par_phase(liste) for pk, liste in premiers.items()}
 
 
 def _appliquer_regle(dossier: Dossier, *, sauf: int | None = None) -> None:
@@ -113,6 +158,192 @@ def enregistrer_rendez_vous(
         _enregistrer(rendez_vous, auteur)
     phases.recopier(verrouille, dossier)
     return rendez_vous
+
+
+def enregistrer_rendez_vous_en_lot(
+    lignes: Sequence[tuple[int, RendezVous]], *, auteur
+) -> list[RendezVous]:
+    """Record many new appointments at once (an imported file): the same records as
+    enregistrer_rendez_vous called on each, in order, but in a few queries per dossier
+    rather than per row. `lignes`: (line in the file, unsaved appointment with its dossier).
+
+    Invariants: all or nothing, one transaction; every row is checked first (the checks of
+    enregistrer_rendez_vous) and every bad row is reported, nothing written, by LotRefuse
+    (line, French reason); the touched dossiers are locked in primary-key order (so that
+    two imports, or an import and a typed appointment, cannot deadlock) before anything is
+    read; the appointments and their history rows are bulk-inserted; the rule is then
+    applied once per touched dossier, from the appointments in the database, which gives
+    the phases and ChangementPhase rows that row-by-row entry gives; a dossier whose phases
+    the rule cannot place (TransitionInterdite) is reported on its first row's line, and
+    nothing is written. The caller's dossier instances are kept in step, as by
+    enregistrer_rendez_vous. Differences with row-by-row entry, by design: the rule is
+    checked on the final appointments only (not after each row), and a dossier's history
+    table (simple-history) gets one row for the batch rather than one per step.
+    Queries, whatever the number of rows: per packet of 2 000 dossiers, the lock, the
+    rule's appointments before and after, the stored changes and the inserts; one UPDATE
+    per distinct set of reception values (at most one per dossier received by the batch);
+    and recalculer_automatiques' own queries (about 7) for each dossier that already had a
+    phase change and whose first two held appointments changed.
+    """
+    erreurs: list[tuple[int, str]] = []
+    for ligne, rendez_vous in lignes:
+        rendez_vous.cree_par = auteur
+        try:
+            rendez_vous.clean()
+        except ValidationError as refus:
+            erreurs.extend((ligne, message) for message in _messages(refus))
+    if erreurs:
+        raise LotRefuse(erreurs)
+
+    lignes_du_dossier: dict[int, list[int]] = {}
+    instances: dict[int, Dossier] = {}
+    for ligne, rendez_vous in lignes:
+        lignes_du_dossier.setdefault(rendez_vous.dossier_id, []).append(ligne)
+        instances.setdefault(rendez_vous.dossier_id, rendez_vous.dossier)
+    ids = sorted(instances)
+    paquets = [ids[i : i + PAQUET_DOSSIERS] for i in range(0, len(ids), PAQUET_DOSSIERS)]
+    with transaction.atomic():
+        verrouilles: dict[int, Dossier] = {}
+        avant: dict[int, dict[str, RendezVous | None]] = {}
+        for paquet in paquets:
+            # The rows of a packet are locked in pk order, as verrouiller_dossier reads one.
+            verrouilles.update(
+                (d.pk, d)
+                for d in Dossier.objects.select_for_update(of=("self",))
+                .select_related("porteur__commune", "porteur__quartier")
+                .filter(pk__in=paquet)
+                .order_by("pk")
+            )
+            avant.update(_declencheurs_en_lot(paquet))
+        # With their history rows (who, when), as save() writes them one by one.
+        crees = bulk_create_with_history([rdv for _ligne, rdv in lignes], RendezVous)
+        for paquet in paquets:
+            for dossier_id, refus in _appliquer_regle_en_lot(paquet, verrouilles, avant).items():
+                numeros = lignes_du_dossier[dossier_id]
+                autres = f" (rendez-vous des lignes {_liste(numeros)})" if numeros[1:] else ""
+                erreurs.extend((numeros[0], m + autres) for m in refus.messages)
+        if erreurs:
+            raise LotRefuse(erreurs)
+    for dossier_id, dossier in instances.items():
+        phases.recopier(verrouilles[dossier_id], dossier)
+    return crees
+
+
+# The columns of a dossier that the rule writes when it first opens accueil.
+COLONNES_ACCUEIL = (
+    "phase",
+    "date_accueil",
+    "commune_accueil_id",
+    "epci_accueil_id",
+    "territoire_gouvernance_accueil_id",
+    "quartier_accueil_id",
+    "qpv_accueil",
+    "modifie_le",
+)
+
+
+def _appliquer_regle_en_lot(
+    paquet: list[int],
+    verrouilles: dict[int, Dossier],
+    avant: dict[int, dict[str, RendezVous | None]],
+) -> dict[int, phases.TransitionInterdite]:
+    """The appointment rule on the locked dossiers of `paquet`, after new appointments were
+    added; return the refusals by dossier id.
+
+    Three cases, each giving what phases.recalculer_automatiques gives:
+    - the first two held appointments did not change (`avant`): the rule, a function of
+      them and of the manual changes, gives the stored phases again (every writer of
+      appointments or phases applies it, so the stored phases are its result): nothing to
+      write, as recalculer_automatiques would find;
+    - the dossier has no phase change yet: accueil at the first held appointment and
+      maturation at the second, written in bulk after phases.verifier_changement
+      (no manual change can conflict, the dates are in rule order);
+    - otherwise (manual changes, moved triggers): recalculer_automatiques itself.
+    """
+    apres = _declencheurs_en_lot(paquet)
+    recus = set(
+        ChangementPhase.objects.filter(dossier_id__in=paquet).values_list("dossier_id", flat=True)
+    )
+    refus: dict[int, phases.TransitionInterdite] = {}
+    nouveaux: list[ChangementPhase] = []
+    accueillis: list[Dossier] = []
+    maintenant = timezone.now()
+    for dossier_id in paquet:
+        dossier, declencheurs = verrouilles[dossier_id], apres[dossier_id]
+        if _cles(declencheurs) == _cles(avant[dossier_id]):
+            continue
+        if dossier_id in recus:
+            try:
+                phases.recalculer_automatiques(dossier, declencheurs)
+            except phases.TransitionInterdite as erreur:
+                refus[dossier_id] = erreur
+            continue
+        parcours: list[ChangementPhase] = []
+        try:
+            for phase in phases.PHASES_AUTOMATIQUES:
+                rendez_vous = declencheurs[phase]
+                if rendez_vous is None:
+                    break
+                phases.verifier_changement(
+                    dossier.reference,
+                    parcours[-1] if parcours else None,
+                    phase,
+                    rendez_vous.date,
+                    rendez_vous=rendez_vous,
+                    automatique=True,
+                )
+                parcours.append(
+                    ChangementPhase(
+                        dossier=dossier,
+                        phase=phase,
+                        date=rendez_vous.date,
+                        rendez_vous=rendez_vous,
+                        automatique=True,
+                        auteur=None,
+                    )
+                )
+        except phases.TransitionInterdite as erreur:
+            refus[dossier_id] = erreur
+            continue
+        nouveaux.extend(parcours)
+        dossier.phase = parcours[-1].phase
+        dossier.modifie_le = maintenant
+        if dossier.date_accueil is None:
+            phases._prendre_territoire(dossier)
+        dossier.date_accueil = declencheurs[Phase.ACCUEIL].date
+        accueillis.append(dossier)
+    bulk_create_with_history(nouveaux, ChangementPhase)
+    # One UPDATE per set of equal values (bulk_update's CASE per row costs more to build
+    # than these few statements), then the history rows as save() writes them.
+    groupes: dict[tuple, list[int]] = {}
+    for dossier in accueillis:
+        valeurs = tuple(getattr(dossier, colonne) for colonne in COLONNES_ACCUEIL)
+        groupes.setdefault(valeurs, []).append(dossier.pk)
+    for valeurs, pks in groupes.items():
+        colonnes = dict(zip(COLONNES_ACCUEIL, valeurs, strict=True))
+        Dossier.objects.filter(pk__in=pks).update(**colonnes)
+    get_history_manager_for_model(Dossier).bulk_history_create(accueillis, update=True)
+    return refus
+
+
+def _cles(declencheurs: dict[str, RendezVous | None]) -> tuple:
+    return tuple(r.pk if r else None for r in declencheurs.values())
+
+
+def _messages(refus: ValidationError) -> list[str]:
+    """The messages of a model's ValidationError, each prefixed by its field."""
+    if not hasattr(refus, "error_dict"):
+        return list(refus.messages)
+    return [
+        message if champ == "__all__" else f"{champ} : {message}"
+        for champ, messages in refus.message_dict.items()
+        for message in messages
+    ]
+
+
+def _liste(numeros: list[int]) -> str:
+    textes = [str(n) for n in numeros]
+    return f"{', '.join(textes[:-1])} et {textes[-1]}"
 
 
 def modifier_rendez_vous(rendez_vous: RendezVous, **champs) -> RendezVous:
