@@ -249,7 +249,7 @@ def _verifier_transition(
         )
 
 
-def _prendre_territoire(dossier: Dossier) -> list[str]:
+def prendre_territoire(dossier: Dossier) -> list[str]:
     """Copy the porteur's territory as it is today onto the dossier; return the fields."""
     porteur = dossier.porteur
     commune, quartier = porteur.commune, porteur.quartier
@@ -345,7 +345,7 @@ def changer_phase(
         verrouille.phase = phase
         if phase == Phase.ACCUEIL:
             verrouille.date_accueil = jour
-            champs += ["date_accueil", *_prendre_territoire(verrouille)]
+            champs += ["date_accueil", *prendre_territoire(verrouille)]
         verrouille.save(update_fields=champs)
     recopier(verrouille, dossier)
     return changement
@@ -519,7 +519,7 @@ def recalculer_automatiques(
             champs += _effacer_accueil(verrouille)
         elif verrouille.date_accueil is None:
             verrouille.date_accueil = accueil.date
-            champs += ["date_accueil", *_prendre_territoire(verrouille)]
+            champs += ["date_accueil", *prendre_territoire(verrouille)]
         else:
             # Accueil moved to another appointment: the reception territory stays the one
             # copied when it first opened.

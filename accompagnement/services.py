@@ -309,7 +309,7 @@ def _appliquer_regle_en_lot(
         dossier.phase = parcours[-1].phase
         dossier.modifie_le = maintenant
         if dossier.date_accueil is None:
-            phases._prendre_territoire(dossier)
+            phases.prendre_territoire(dossier)
         dossier.date_accueil = declencheurs[Phase.ACCUEIL].date
         accueillis.append(dossier)
     bulk_create_with_history(nouveaux, ChangementPhase)
