@@ -180,7 +180,7 @@ class RendezVousResource(ResourceMaillage):
         if "heure" in valeurs:
             rdv.heure = valeurs["heure"]
         for colonne in ("duree_minutes", "objet", "statut"):
-            if colonne in valeurs and not _inchange(valeurs[colonne]):
+            if colonne in valeurs and valeurs[colonne] is not INCHANGE:
                 setattr(rdv, colonne, valeurs[colonne])
         if valeurs.get("lieu"):
             texte = valeurs["lieu"]
@@ -258,12 +258,6 @@ class RendezVousResource(ResourceMaillage):
         # New rows go to bulk_create (save_instance); a known appointment changed by the
         # file goes through the service, which recomputes the rule for its dossier.
         services.modifier_rendez_vous(rdv, **champs)
-
-
-def _inchange(valeur) -> bool:
-    # Not `is INCHANGE`: the library deep-copies each resource's fields, and with them the
-    # widgets' INCHANGE, so an empty cell gives a copy (the value "INCHANGE" was saved).
-    return isinstance(valeur, type(INCHANGE))
 
 
 def _ligne_brute(row) -> str:

@@ -36,6 +36,23 @@ def _date(**attrs) -> forms.DateInput:
     return forms.DateInput(attrs={**CHAMP_DATE, **attrs}, format="%Y-%m-%d")
 
 
+class ChoixMultiples(forms.ModelMultipleChoiceField):
+    """Django's multiple choice of records, with a number too large for the database
+    refused as an unknown choice (Django passes it to an `IN` query, where SQLite raises
+    OverflowError: a 500; found by tests/test_fuzz_formulaires.py)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            entier = isinstance(pk, str) and re.fullmatch(r"\s*[+-]?\d+\s*", pk)
+            if entier and abs(int(pk)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 def _salaries_et(deja: list) -> "forms.models.QuerySet":
     """Active staff, plus those already chosen (a trainer who has left stays on the sessions
     they ran)."""
@@ -335,6 +352,7 @@ class SessionForm(FormulaireBootstrap, forms.ModelForm):
             "formateurs": forms.CheckboxSelectMultiple,
             "nombre_jours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
         }
+        field_classes = {"formateurs": ChoixMultiples}
         help_texts = {"capacite": "Au-delà, les inscriptions vont sur la liste d'attente."}
 
     def __init__(self, *args, **kwargs):
@@ -445,6 +463,7 @@ class EvenementForm(FormulaireBootstrap, forms.ModelForm):
             "resume": forms.Textarea(attrs={"rows": 4}),
             "salaries": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"salaries": ChoixMultiples}
         help_texts = {
             "intervenants": "Nom et structure de chaque intervenant(e).",
             "public": "Par exemple : porteurs de projets, élus, bénévoles associatifs.",

@@ -4,6 +4,7 @@ porteur and each co-porteur), so that a spreadsheet can count people.
 Follows the exporters' contract of the house style: (filename, content_type, bytes).
 """
 
+import re
 from collections.abc import Iterable
 
 import tablib
@@ -44,10 +45,20 @@ COLONNES = [
 
 # A cell that starts with one of these is read as a formula by spreadsheets (CSV injection).
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+# Control characters that an XLSX file cannot hold (openpyxl refuses the whole export):
+# they come in with text pasted from other software (a vertical tab from Word...).
+CARACTERES_DE_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def cellule_sure(valeur):
-    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+    """The value as a spreadsheet may safely receive it: text never starts a formula (an
+    apostrophe before = + - @ tab and carriage return makes it text) and holds no control
+    character; other values are unchanged."""
+    if not isinstance(valeur, str):
+        return valeur
+    valeur = CARACTERES_DE_CONTROLE.sub(" ", valeur)
+    # Leading spaces too: some spreadsheets trim them before reading the cell.
+    if valeur.lstrip(" \n").startswith(DEBUTS_DE_FORMULE):
         return "'" + valeur
     return valeur
 

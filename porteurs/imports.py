@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accompagnement.resources import ChangementPhaseResource, RendezVousResource
 from maillage.formulaires import FormulaireBootstrap
 from porteurs.resources import (
+    MESSAGE_TROP_GROS,
     TAILLE_MAX,
     DossierResource,
     FichierInvalide,
@@ -70,17 +71,18 @@ class ImportForm(FormulaireBootstrap, forms.Form):
         label="Fichier",
         help_text=(
             "CSV (séparé par des virgules ou des points-virgules, encodé en UTF-8) ou "
-            "classeur XLSX, 5 Mo au plus. La première ligne porte le nom des colonnes."
+            f"classeur XLSX, {TAILLE_MAX // (1024 * 1024)} Mo au plus. La première ligne "
+            "porte le nom des colonnes."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
     def clean_fichier(self) -> tuple[str, bytes]:
         fichier = self.cleaned_data["fichier"]
+        # On its size alone, before reading: Django has streamed a large upload to a
+        # temporary file in chunks, so a 50 MB file never sits in memory.
         if fichier.size > TAILLE_MAX:
-            raise forms.ValidationError(
-                "Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers."
-            )
+            raise forms.ValidationError(MESSAGE_TROP_GROS)
         contenu = fichier.read(TAILLE_MAX + 1)
         try:
             lire_fichier(contenu, fichier.name)

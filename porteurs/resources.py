@@ -21,6 +21,7 @@ Comma CSV and XLSX work as they are. Add `--format porteurs.resources.FormatCSV`
 (the library's own readers drop them before the resource sees the file).
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -64,8 +65,17 @@ class ImportRefuse(Exception):
 
 
 class _Inchange:
+    """A sentinel compared with `is`: the library deep-copies each resource's fields and
+    their widgets, so copying must give the same object back."""
+
     def __repr__(self) -> str:
         return "INCHANGE"
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 # Returned for an empty cell of a field without "non renseigné": keep the stored value (or
@@ -80,25 +90,73 @@ def lire_fichier(contenu: bytes, nom: str = "") -> tablib.Dataset:
     """Read an uploaded CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX into a
     Dataset whose last column, `_ligne`, is each row's line in a spreadsheet (header = 1).
     Blank lines are kept here (the resource drops them) so that line numbers stay right.
-    Raises FichierInvalide with a French message."""
+    Raises FichierInvalide with a French message, whatever the bytes (issue 8: fuzzed in
+    tests/imports/test_fuzz_imports.py)."""
     if len(contenu) > TAILLE_MAX:
-        raise FichierInvalide("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
+        raise FichierInvalide(MESSAGE_TROP_GROS)
     if not contenu.strip():
         raise FichierInvalide("Le fichier est vide.")
     extension = nom.rsplit(".", 1)[-1].lower() if "." in nom else ""
     if contenu.startswith(b"PK\x03\x04"):
+        if extension == "ods" or b"opendocument" in contenu[:200]:
+            raise FichierInvalide(
+                "Les classeurs LibreOffice (.ods) ne sont pas acceptés : enregistrez le "
+                "fichier au format .xlsx ou CSV."
+            )
         return _lire_xlsx(contenu)
     if contenu.startswith(b"\xd0\xcf\x11\xe0") or extension == "xls":
         raise FichierInvalide(
             "Les fichiers Excel anciens (.xls) ne sont pas acceptés : enregistrez le fichier "
             "au format .xlsx ou CSV."
         )
-    if extension not in ("", "csv", "txt") or b"\x00" in contenu[:4096]:
+    if _encodage_large(contenu):
         raise FichierInvalide(
-            "Ce fichier n'est ni un CSV ni un classeur XLSX : choisissez un fichier .csv ou "
-            ".xlsx (par exemple un des modèles vierges)."
+            "Le fichier n'est pas encodé en UTF-8 (il l'est en UTF-16, le « Texte Unicode » "
+            "des tableurs) : dans le tableur, enregistrez-le au format « CSV UTF-8 »."
+        )
+    autre = next((genre for debut, genre in SIGNATURES if contenu.startswith(debut)), None)
+    if autre or extension not in ("", "csv", "txt") or b"\x00" in contenu:
+        raise FichierInvalide(
+            (f"Ce fichier est {autre}, " if autre else "Ce fichier n'est ")
+            + (
+                "ni un CSV ni un classeur XLSX : choisissez un fichier .csv ou .xlsx (par "
+                "exemple un des modèles vierges)."
+            )
         )
     return _lire_csv(contenu)
+
+
+MESSAGE_TROP_GROS = (
+    f"Le fichier dépasse {TAILLE_MAX // (1024 * 1024)} Mo : découpez-le en plusieurs fichiers."
+)
+
+# Files of other kinds that people pick by mistake (or rename to .csv), by their first
+# bytes: said by name rather than read as text and refused for odd columns.
+SIGNATURES = [
+    (b"%PDF", "un document PDF"),
+    (b"\x89PNG", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"{\\rtf", "un document RTF"),
+    (b"\x1f\x8b", "une archive compressée"),
+    (b"Rar!", "une archive compressée"),
+    (b"7z\xbc\xaf", "une archive compressée"),
+    (b"<?xml", "un fichier XML"),
+    (b"<!DOCTYPE", "une page web"),
+    (b"<html", "une page web"),
+    (b"<HTML", "une page web"),
+]
+
+
+def _encodage_large(contenu: bytes) -> bool:
+    """UTF-16 or UTF-32 (a spreadsheet's « Texte Unicode »): a byte order mark, or zero
+    bytes in one position out of two, as ASCII text has in those encodings."""
+    if contenu.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return True
+    debut = contenu[:4096]
+    return len(debut) >= 8 and any(
+        debut[position::2].count(0) > 0.9 * len(debut[position::2]) for position in (0, 1)
+    )
 
 
 def _lire_csv(contenu: bytes) -> tablib.Dataset:
@@ -109,14 +167,31 @@ def _lire_csv(contenu: bytes) -> tablib.Dataset:
             "Le fichier n'est pas encodé en UTF-8 : dans le tableur, enregistrez-le au format "
             "« CSV UTF-8 »."
         ) from None
+    if "\x00" in texte:
+        # PostgreSQL refuses this character in text: say it here rather than fail later.
+        raise FichierInvalide(
+            "Ce fichier n'est ni un CSV ni un classeur XLSX : il contient des caractères nuls."
+        )
     premiere = texte.split("\n", 1)[0]
     separateur = ";" if premiere.count(";") > premiere.count(",") else ","
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
     try:
         lignes = list(lecteur)
-    except csv.Error as erreur:
-        raise FichierInvalide(f"Le fichier CSV est mal formé : {erreur}.") from None
+    except csv.Error:
+        # The reader's only error here (Python 3.11, newline=""): a cell longer than its
+        # limit, which is almost always a quote left open.
+        raise FichierInvalide(
+            f"Ligne {lecteur.line_num} : une case dépasse {csv.field_size_limit()} caractères ; "
+            "un guillemet n'a-t-il pas été refermé ?"
+        ) from None
     return _tableau(lignes)
+
+
+# A workbook is read within this many cells (rows padded to their last cell): a few
+# kilobytes of XLSX can declare a million rows of 16 384 columns.
+CELLULES_MAX = 3_000_000
+COLONNES_MAX = 100
+_LIGNE_VIDE: tuple = ()
 
 
 def _lire_xlsx(contenu: bytes) -> tablib.Dataset:
@@ -126,16 +201,41 @@ def _lire_xlsx(contenu: bytes) -> tablib.Dataset:
         # data_only=False: a formula cell comes as its text ("=A1+1"), which the resource
         # refuses, rather than as a cached value that may be missing or stale.
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=False)
+        try:
+            feuille = classeur.worksheets[0]
+            # Never pad rows to the size the file claims; read the cells it holds.
+            feuille.reset_dimensions()
+            lignes = _lignes_bornees(feuille.iter_rows(values_only=True))
+        finally:
+            classeur.close()
+    except FichierInvalide:
+        raise
     except Exception:
+        # Whatever a damaged zip or sheet raises (zipfile, XML parser, openpyxl...).
         raise FichierInvalide(
             "Le classeur XLSX ne peut pas être lu (fichier abîmé ou protégé par un mot de passe ?)."
         ) from None
-    try:
-        feuille = classeur.worksheets[0]
-        lignes = [list(valeurs) for valeurs in feuille.iter_rows(values_only=True)]
-    finally:
-        classeur.close()
     return _tableau(lignes)
+
+
+def _lignes_bornees(rangees: Iterable[tuple]) -> list:
+    lignes: list = []
+    cellules = 0
+    for numero, rangee in enumerate(rangees, start=1):
+        cellules += len(rangee)
+        if cellules > CELLULES_MAX:
+            raise FichierInvalide(
+                "Le classeur est trop grand pour être lu (trop de cases remplies ou mises en "
+                "forme) : copiez les seules cellules utiles dans un nouveau classeur."
+            )
+        if len(rangee) > COLONNES_MAX:
+            if not _vide(rangee[COLONNES_MAX:]):
+                raise FichierInvalide(
+                    f"Ligne {numero} : le classeur a plus de {COLONNES_MAX} colonnes remplies."
+                )
+            rangee = rangee[:COLONNES_MAX]
+        lignes.append(_LIGNE_VIDE if _vide(rangee) else list(rangee))
+    return lignes
 
 
 def _tableau(lignes: list[list]) -> tablib.Dataset:

@@ -202,3 +202,16 @@ def _csv(lignes):
     from tests.imports.conftest import csv_virgule
 
     return csv_virgule(lignes)
+
+
+def test_une_case_vide_garde_la_valeur_enregistree(referentiel):
+    # The widgets' "unchanged" marker survives the library's deep copy of the fields: an
+    # empty cell once stored the text "INCHANGE".
+    DossierFactory(reference="2013-0101", dispositif="citeslab", porteur__type_porteur="personne")
+    ligne = [*AICHA]
+    ligne[ENTETE.index("type_porteur")] = ""
+    ligne[ENTETE.index("dispositif")] = ""
+    importer(DossierResource, ";".join(ENTETE).encode() + b"\n" + ";".join(ligne).encode(), "d.csv")
+
+    dossier = Dossier.objects.select_related("porteur").get(reference="2013-0101")
+    assert (dossier.dispositif, dossier.porteur.type_porteur) == ("citeslab", "personne")
