@@ -117,3 +117,18 @@ def test_an_edit_without_its_version_is_refused(client_charge):
     assert client_charge.post(url, page).status_code == 409
     dossier.refresh_from_db()
     assert dossier.intitule != "Sans version"
+
+
+def test_a_tampered_version_is_explained_on_the_page_and_writes_nothing(client_charge):
+    dossier = DossierFactory(en_accueil=True)
+    url = reverse("porteurs:modifier", args=[dossier.reference])
+    page = formulaire_affiche(client_charge, url)
+    page["dossier-version"] = "\x00"
+    page["dossier-intitule"] = "Version altérée"
+
+    reponse = client_charge.post(url, page)
+
+    assert reponse.status_code == 400
+    assert "La page envoyée a été altérée" in reponse.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.intitule != "Version altérée"
