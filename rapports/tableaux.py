@@ -79,6 +79,7 @@ from rapports.definitions import DEFINITIONS
 
 # stats.py's building blocks, so that a dashboard counts exactly what the report counts.
 from rapports.stats import (
+    COMPTES_ENTONNOIR,
     MOIS,
     NON_RENSEIGNE,
     NR,
@@ -337,15 +338,7 @@ def _entonnoir(filtres: Filtres) -> EntonnoirFiltre:
         filtres.annee, dossiers=filtres.dossiers("dossier__")
     )
     vide = dict.fromkeys(
-        (
-            "report",
-            "entrees",
-            "vers_suivante",
-            "valorisables",
-            "non_valorisables",
-            "passes_maturation",
-            "passes_creation",
-        ),
+        COMPTES_ENTONNOIR,
         0,
     )
     etapes = {phase: dict(vide) for phase in PHASES_ENTONNOIR}
