@@ -68,7 +68,9 @@ class CommuneFactory(DjangoModelFactory):
         model = Commune
         django_get_or_create = ["code_insee"]
 
-    code_insee = factory.Sequence(lambda n: f"59{n:03d}")
+    # Always five digits, however many communes the suite has made before (the sequence
+    # is not reset between tests: "59{n:03d}" gave six digits after the thousandth).
+    code_insee = factory.Sequence(lambda n: f"{59 + n // 1000}{n % 1000:03d}")
     nom = factory.Sequence(lambda n: f"Commune {n}")
     departement = factory.SubFactory(DepartementFactory)
     epci = factory.SubFactory(EPCIFactory)

@@ -345,6 +345,7 @@ def verifier(client, formulaire: Formulaire, donnees: dict) -> str:
         for message in messages
     ]
     assert erreurs, "refusé sans dire pourquoi"
+    formulaire.erreurs = erreurs
     assert all(en_francais(m, donnees) for _p, _c, m in erreurs), erreurs
     page = reponse.content.decode()
     for _prefixe, _champ, message in erreurs:
@@ -356,7 +357,7 @@ def test_le_formulaire_valide_est_enregistre(formulaire):
     """The starting point of the fuzzing is a valid submission (else it proves little)."""
     client, f = formulaire
     with transaction.atomic():
-        assert verifier(client, f, f.donnees) == "enregistré"
+        assert verifier(client, f, f.donnees) == "enregistré", getattr(f, "erreurs", None)
         transaction.set_rollback(True)
 
 
