@@ -22,7 +22,6 @@ the two); the query count is the last run's.
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import sys
 import time
@@ -44,29 +43,15 @@ import logging  # noqa: E402
 logging.disable(logging.INFO)
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from rapport import preparer_base  # noqa: E402
 
 REPETITIONS = 7
 BUDGET_MS = 300
-
-
-def machine() -> str:
-    modele = ""
-    try:
-        for ligne in Path("/proc/cpuinfo").read_text().splitlines():
-            if ligne.startswith("model name"):
-                modele = ligne.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{platform.node()} — {os.cpu_count()} cœurs {modele} — Python {platform.python_version()}"
-    )
 
 
 def client_de(nom_utilisateur: str) -> Client:
@@ -146,13 +131,7 @@ def mesurer(nom: str, client: Client, url: str) -> Mesures:
 
 
 def main() -> None:
-    from porteurs.models import Dossier
-
-    call_command("migrate", verbosity=0)
-    if not Dossier.objects.exists():
-        call_command("charger_demo", verbosity=0)
-    print(f"Machine : {machine()}")
-    print(f"Base : {connection.vendor}, {Dossier.objects.count()} dossiers")
+    preparer_base()
     print(f"Médiane de {REPETITIONS} mesures par page ; budget : {BUDGET_MS} ms en première vue.")
     print(f"{'':<34} {'1re vue (ms)':>15} {'en cache (ms)':>15} {'requêtes':>11}")
     print(
