@@ -27,7 +27,11 @@ from accompagnement.models import RendezVous
 from accompagnement.services import enregistrer_rendez_vous
 from formations.models import Module
 from tests.factories import CommuneFactory, DossierFactory, QuartierFactory
-from tests.formations.factories import ConventionFactory, SessionFactory
+from tests.formations.factories import (
+    ConventionFactory,
+    SessionFactory,
+    donnees_inscription_nouvelle,
+)
 
 _COMMUN = {
     "deadline": None,
@@ -276,20 +280,7 @@ def _inscrire_nouveau(client, charge, directeur) -> Formulaire:
     )
     return Formulaire(
         reverse("formations:inscrire_nouveau", args=[session.pk]),
-        {
-            "nom": "Durand",
-            "prenom": "Nadia",
-            "date_naissance": "1984-05-17",
-            "email": "",
-            "telephone": "",
-            "genre": "F",
-            "association": "Collectif Nouveau",
-            "fiche_renseignee": "on",
-            "fiche_genre": "F",
-            "fiche_tranche_age": "26_60",
-            "fiche_sphere_dirigeante": "oui",
-            "fiche_emploi": "salarie",
-        },
+        donnees_inscription_nouvelle(),
     )
 
 

@@ -108,3 +108,23 @@ class EvenementFactory(DjangoModelFactory):
     date = datetime.date(2013, 5, 24)
     titre = "Créer à plusieurs"
     lieu = "Lille"
+
+
+def donnees_inscription_nouvelle(**autres) -> dict:
+    """A valid "enrol someone new" form: a new trainee, a new association, the fiche
+    filled; `autres` replaces fields."""
+    return {
+        "nom": "Durand",
+        "prenom": "Nadia",
+        "date_naissance": "1984-05-17",
+        "email": "",
+        "telephone": "",
+        "genre": "F",
+        "association": "Collectif Nouveau",
+        "fiche_renseignee": "on",
+        "fiche_genre": "F",
+        "fiche_tranche_age": "26_60",
+        "fiche_sphere_dirigeante": "oui",
+        "fiche_emploi": "salarie",
+        **autres,
+    }

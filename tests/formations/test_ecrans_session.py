@@ -13,6 +13,7 @@ from tests.formations.factories import (
     InscriptionFactory,
     SessionFactory,
     StagiaireFactory,
+    donnees_inscription_nouvelle,
 )
 
 pytestmark = [
@@ -109,28 +110,9 @@ def test_an_enrolment_without_association_is_refused_and_nothing_is_written(clie
     assert not Inscription.objects.exists()
 
 
-def _nouveau(**autres) -> dict:
-    donnees = {
-        "nom": "Durand",
-        "prenom": "Nadia",
-        "date_naissance": "1984-05-17",
-        "email": "",
-        "telephone": "",
-        "genre": "F",
-        "association": "Collectif Nouveau",
-        "fiche_renseignee": "on",
-        "fiche_genre": "F",
-        "fiche_tranche_age": "26_60",
-        "fiche_sphere_dirigeante": "oui",
-        "fiche_emploi": "salarie",
-    }
-    donnees.update(autres)
-    return donnees
-
-
 def test_a_new_trainee_is_created_with_a_new_association_and_the_fiche(client_charge, session):
     reponse = client_charge.post(
-        reverse("formations:inscrire_nouveau", args=[session.pk]), _nouveau()
+        reverse("formations:inscrire_nouveau", args=[session.pk]), donnees_inscription_nouvelle()
     )
 
     assert reponse.status_code == 302
@@ -148,7 +130,7 @@ def test_a_new_trainee_with_the_birth_date_of_a_known_one_is_that_person(
 
     client_charge.post(
         reverse("formations:inscrire_nouveau", args=[session.pk]),
-        _nouveau(nom="DURAND", association=association.nom),
+        donnees_inscription_nouvelle(nom="DURAND", association=association.nom),
     )
 
     assert Stagiaire.objects.count() == 1
@@ -161,21 +143,21 @@ def test_a_homonym_without_birth_date_nor_email_asks_before_creating_a_second_pe
     StagiaireFactory(nom="Durand", prenom="Nadia")
     url = reverse("formations:inscrire_nouveau", args=[session.pk])
 
-    reponse = client_charge.post(url, _nouveau(date_naissance=""))
+    reponse = client_charge.post(url, donnees_inscription_nouvelle(date_naissance=""))
 
     assert reponse.status_code == 400
     assert "Une personne de ce nom existe déjà" in reponse.content.decode()
     assert Stagiaire.objects.count() == 1
     assert not Inscription.objects.exists()
 
-    client_charge.post(url, _nouveau(date_naissance="", autre_personne="on"))
+    client_charge.post(url, donnees_inscription_nouvelle(date_naissance="", autre_personne="on"))
     assert Stagiaire.objects.count() == 2
 
 
 def test_a_bad_birth_date_is_refused_next_to_the_field(client_charge, session):
     reponse = client_charge.post(
         reverse("formations:inscrire_nouveau", args=[session.pk]),
-        _nouveau(date_naissance="17/05/84x"),
+        donnees_inscription_nouvelle(date_naissance="17/05/84x"),
     )
 
     assert reponse.status_code == 400

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from formations.models import AssociationInscrivante, Inscription, Stagiaire
-from tests.formations.factories import SessionFactory
+from tests.formations.factories import SessionFactory, donnees_inscription_nouvelle
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -153,21 +153,7 @@ FIN_DE_PANNE = {
 }
 
 
-# A valid "enrol someone new" form: a new trainee, a new association, the fiche filled.
-NOUVEAU = {
-    "nom": "Durand",
-    "prenom": "Nadia",
-    "date_naissance": "1984-05-17",
-    "email": "",
-    "telephone": "",
-    "genre": "F",
-    "association": "Collectif Nouveau",
-    "fiche_renseignee": "on",
-    "fiche_genre": "F",
-    "fiche_tranche_age": "26_60",
-    "fiche_sphere_dirigeante": "oui",
-    "fiche_emploi": "salarie",
-}
+NOUVEAU = donnees_inscription_nouvelle()
 
 
 @pytest.fixture
