@@ -26,7 +26,12 @@ from hypothesis import strategies as st
 from accompagnement.models import RendezVous
 from accompagnement.services import enregistrer_rendez_vous
 from formations.models import Module
-from tests.factories import CommuneFactory, DossierFactory, QuartierFactory
+from tests.factories import (
+    CommuneFactory,
+    DossierFactory,
+    QuartierFactory,
+    formulaire_accueil,
+)
 from tests.formations.factories import (
     ConventionFactory,
     SessionFactory,
@@ -163,35 +168,7 @@ def _dossier_recu(charge):
 def _recevoir(client, charge, directeur) -> Formulaire:
     commune = CommuneFactory(lille=True)
     QuartierFactory(commune=commune, nom="Wazemmes")
-    return Formulaire(
-        reverse("porteurs:recevoir"),
-        {
-            "porteur-type_porteur": "personne",
-            "porteur-nom": "Durand",
-            "porteur-prenom": "Nadia",
-            "porteur-genre": "F",
-            "porteur-date_naissance": "1984-05-17",
-            "porteur-commune": f"{commune.nom} ({commune.code_insee})",
-            "porteur-niveau_qualification": "nr",
-            "porteur-situation_professionnelle": "demandeur_emploi",
-            "porteur-revenu": "rsa",
-            "dossier-intitule": "Épicerie solidaire",
-            "dossier-dispositif": "escale",
-            "dossier-secteur": "commerce",
-            "dossier-projet_collectif": "nr",
-            "dossier-projet_economique": "oui",
-            "dossier-forme_juridique_envisagee": "association",
-            "dossier-stade_premier_accueil": "idee",
-            "dossier-referent": str(charge.pk),
-            "rdv-date": "2013-12-02",
-            "rdv-heure": "10:00",
-            "rdv-duree_minutes": "60",
-            "rdv-charge": str(charge.pk),
-            "rdv-lieu": "locaux",
-            "rdv-objet": "accueil_orientation",
-            "rdv-statut": "realise",
-        },
-    )
+    return Formulaire(reverse("porteurs:recevoir"), formulaire_accueil(charge, commune))
 
 
 def _nouveau_rendez_vous(client, charge, directeur) -> Formulaire:

@@ -14,42 +14,12 @@ from tests.factories import (
     DossierFactory,
     PorteurFactory,
     QuartierFactory,
+    formulaire_accueil,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL_RECEVOIR = reverse("porteurs:recevoir")
-
-
-def formulaire_accueil(charge, commune, **autres) -> dict:
-    donnees = {
-        "porteur-type_porteur": "personne",
-        "porteur-nom": "Durand",
-        "porteur-prenom": "Nadia",
-        "porteur-genre": "F",
-        "porteur-date_naissance": "1984-05-17",
-        "porteur-commune": f"{commune.nom} ({commune.code_insee})",
-        "porteur-niveau_qualification": "nr",
-        "porteur-situation_professionnelle": "demandeur_emploi",
-        "porteur-revenu": "rsa",
-        "dossier-intitule": "Épicerie solidaire",
-        "dossier-dispositif": "escale",
-        "dossier-secteur": "commerce",
-        "dossier-projet_collectif": "nr",
-        "dossier-projet_economique": "oui",
-        "dossier-forme_juridique_envisagee": "association",
-        "dossier-stade_premier_accueil": "idee",
-        "dossier-referent": str(charge.pk),
-        "rdv-date": "2013-12-02",
-        "rdv-heure": "10:00",
-        "rdv-duree_minutes": "60",
-        "rdv-charge": str(charge.pk),
-        "rdv-lieu": "locaux",
-        "rdv-objet": "accueil_orientation",
-        "rdv-statut": "realise",
-    }
-    donnees.update(autres)
-    return donnees
 
 
 def test_receiving_a_new_person_creates_porteur_dossier_and_accueil_in_one_step(

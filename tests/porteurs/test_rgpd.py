@@ -22,8 +22,9 @@ from tests.factories import (
     PorteurFactory,
     RendezVousFactory,
     faire_changer_phase,
+    formulaire_accueil,
 )
-from tests.porteurs.test_ecrans import URL_RECEVOIR, formulaire_accueil
+from tests.porteurs.test_ecrans import URL_RECEVOIR
 
 pytestmark = pytest.mark.django_db
 
