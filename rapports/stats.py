@@ -394,17 +394,25 @@ COMPTES_ENTONNOIR: tuple[str, ...] = (
 )
 
 
-def _parcours_par_dossier():
-    """Accueil changes with the dossier's later changes joined by phase (`en_maturation`,
-    `en_creation`, `en_post_creation`, `en_sortie`), and for each funnel phase P the date of
-    the next change after P (`suivant_P`: the first later phase entered, the path's order
-    being the order of its dates) and of the next one that is not a sortie
-    (`suivant_hors_sortie_P`)."""
+def _parcours_par_dossier(fin: datetime.date):
+    """Accueil changes with the dossier's later changes up to `fin` joined by phase
+    (`en_maturation`, `en_creation`, `en_post_creation`, `en_sortie`), and for each funnel
+    phase P the date of the next change after P (`suivant_P`: the first later phase
+    entered, the path's order being the order of its dates) and of the next one that is not
+    a sortie (`suivant_hors_sortie_P`).
+
+    Changes after `fin` are left out of the joins: a year's counts never tell a change
+    after the year's end from no change (report: "next change after the previous year's
+    end or none"; the others: "in the year"), and a sortie, the last phase, is never
+    followed by another. For a past year this spares reading every later change."""
     qs = ChangementPhase.objects.filter(phase=Phase.ACCUEIL).annotate(
         **{
             alias: FilteredRelation(
                 "dossier__changements_phase",
-                condition=Q(dossier__changements_phase__phase=phase),
+                condition=Q(
+                    dossier__changements_phase__phase=phase,
+                    dossier__changements_phase__date__lte=fin,
+                ),
             )
             for phase, alias in _ALIAS_PHASE.items()
         }
@@ -489,7 +497,7 @@ def comptes_entonnoir(
         "pk", filter=accueil_de_l_annee & Q(en_creation__date__lte=fin)
     )
     parcours = (
-        _parcours_par_dossier()
+        _parcours_par_dossier(fin)
         # A dossier gone before the year counts nowhere: leave it out early.
         .filter(
             dossiers,
