@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from accompagnement.models import ChangementPhase
@@ -152,15 +152,19 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
     on. Four queries, whatever the number of sessions and enrolments.
     """
     debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
-    sessions = list(
-        Session.objects.de_l_annee(annee)
-        .select_related("convention")
-        .order_by("convention__date_debut", "date_fin")
-    )
+    # Counted per convention in SQL rather than by loading every session (a network
+    # holds thousands a year), in the order of the conventions, then of their sessions.
     par_convention: dict[str, int] = {}
-    for session in sessions:
-        libelle = session.convention.libelle
-        par_convention[libelle] = par_convention.get(libelle, 0) + 1
+    jours = Decimal(0)
+    for libelle, n, jours_convention in (
+        Session.objects.de_l_annee(annee)
+        .values("convention_id", "convention__libelle", "convention__date_debut")
+        .annotate(n=Count("pk"), jours=Sum("nombre_jours"), premiere=Min("date_fin"))
+        .order_by("convention__date_debut", "premiere")
+        .values_list("convention__libelle", "n", "jours")
+    ):
+        par_convention[libelle] = par_convention.get(libelle, 0) + n
+        jours += jours_convention
 
     inscriptions = Inscription.objects.confirmees().filter(session__date_fin__year=annee)
     comptes = {
@@ -191,12 +195,12 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
     historiques: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
     for dossier_id, phase, date in ChangementPhase.objects.filter(
         dossier_id__in=dossiers, date__lte=fin
-    ).values_list("dossier_id", "phase", "date"):
+    ).order_by().values_list("dossier_id", "phase", "date"):
         historiques[dossier_id].append((phase, date))
     # Several enrolling associations may share one dossier: count associations, not dossiers.
     associations_par_dossier = dict(
-        AssociationInscrivante.objects.filter(dossier_id__in=dossiers)
-        .filter(inscriptions__in=inscriptions)
+        AssociationInscrivante.objects.filter(dossier__isnull=False, inscriptions__in=inscriptions)
+        .order_by()
         .values_list("dossier_id")
         .annotate(n=Count("pk", distinct=True))
         .values_list("dossier_id", "n")
@@ -210,9 +214,9 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
 
     return StatistiquesFormations(
         annee=annee,
-        sessions=len(sessions),
+        sessions=sum(par_convention.values()),
         sessions_par_convention=par_convention,
-        jours=sum((s.nombre_jours for s in sessions), Decimal(0)),
+        jours=jours,
         stagiaires=totaux["stagiaires"],
         personnes=totaux["personnes"],
         fiches_renseignees=totaux["fiches"],
