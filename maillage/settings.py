@@ -123,6 +123,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # The report's few large queries cross the JIT's cost threshold, and compiling
         # them cost more than it saved (2.5-2.9 s -> 2.0-2.2 s at network scale without).
         " -c jit=off"
+        # PostgreSQL's defaults price a random read 4 times a sequential one (spinning
+        # disks) and give a hash 4 MB: on an SSD, or a database held in memory as this
+        # one is, the report's joins of the year's rows to their appointment or dossier
+        # read whole tables and hashed them in batches on disk. 1.1 and 32 MB (per hash or
+        # sort of a query) took about 200 ms off the year's statistics at network scale
+        # (docs/performance.md). Set them to the server's values where the disks are slow.
+        f" -c random_page_cost={env_str('DB_RANDOM_PAGE_COST') or '1.1'}"
+        f" -c work_mem={env_str('DB_WORK_MEM') or '32MB'}"
     )
 else:
     raise ImproperlyConfigured("DATABASE_URL : seuls PostgreSQL et SQLite sont pris en charge.")
