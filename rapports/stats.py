@@ -91,6 +91,14 @@ TRANCHES_AGE: tuple[tuple[str, str], ...] = (
     ("46-55", "46 à 55 ans"),
     (">55", "plus de 55 ans"),
 )
+# The brackets' upper ages, and the code of the ages above the last one.
+_BORNES_TRANCHES: tuple[tuple[int, str], ...] = (
+    (25, "<26"),
+    (35, "26-35"),
+    (45, "36-45"),
+    (55, "46-55"),
+)
+_TRANCHE_AU_DELA = ">55"
 MOIS: tuple[tuple[str, str], ...] = tuple(
     (f"{numero:02d}", nom)
     for numero, nom in enumerate(
@@ -611,14 +619,19 @@ def avec_age(qs):
         ),
         tranche_age=Case(
             When(porteur__date_naissance__isnull=True, then=Value(NR_MODELE)),
-            When(age__lte=25, then=Value("<26")),
-            When(age__lte=35, then=Value("26-35")),
-            When(age__lte=45, then=Value("36-45")),
-            When(age__lte=55, then=Value("46-55")),
-            default=Value(">55"),
+            *(When(age__lte=age_max, then=Value(code)) for age_max, code in _BORNES_TRANCHES),
+            default=Value(_TRANCHE_AU_DELA),
             output_field=CharField(),
         ),
     )
+
+
+def tranche_de_l_age(age: int | None) -> str:
+    """The report code of an age's bracket, as `avec_age`'s `tranche_age` computes it in
+    SQL (NR when the birth date is unknown)."""
+    if age is None:
+        return NR
+    return next((code for age_max, code in _BORNES_TRANCHES if age <= age_max), _TRANCHE_AU_DELA)
 
 
 # The closed questions of the reception: (key, field, choices in report codes).
@@ -667,11 +680,13 @@ class Accueils:
 
 def _profil(annee: int) -> dict[str, dict]:
     """Closed questions of the year's receptions, per dispositif: one query of conditional
-    counts (every answer of every question, NR included, and situation × genre).
+    counts (every answer of every question, NR included, and situation × genre), one of
+    the receptions per month.
 
-    The rows are grouped by dispositif, age bracket and month, and the groups added up
-    here: the age and the month (date arithmetic) are then computed once per reception,
-    not once per bracket and per month as conditional counts would."""
+    The first groups the rows by dispositif and age and the groups are added up here into
+    brackets: the age (date arithmetic) is computed once per reception, not once per
+    bracket as a CASE over the age does (at network scale: about half of the query's
+    time); the month is a second, light query on the receptions alone."""
     debut, fin = bornes_annee(annee)
     comptes: dict[str, Count] = {"total": Count("pk")}
     cles: dict[str, tuple] = {}
@@ -702,11 +717,7 @@ def _profil(annee: int) -> dict[str, dict]:
                 filter=_condition("porteur__situation_professionnelle", situation)
                 & _condition("porteur__genre", genre),
             )
-    lignes = (
-        avec_age(_accueils_entre(debut, fin))
-        .values("dispositif", "tranche_age", mois=ExtractMonth("date_accueil"))
-        .annotate(**comptes)
-    )
+    lignes = avec_age(_accueils_entre(debut, fin)).values("dispositif", "age").annotate(**comptes)
 
     resultat: dict[str, dict] = _par_dispositif(
         lambda: defaultdict(lambda: defaultdict(int), total=0)
@@ -714,10 +725,15 @@ def _profil(annee: int) -> dict[str, dict]:
     for ligne in lignes:
         profil = resultat[ligne["dispositif"]]
         profil["total"] += ligne["total"]
-        profil["par_tranche_age"][code_rapport(ligne["tranche_age"])] += ligne["total"]
-        profil["par_mois"][f"{int(ligne['mois']):02d}"] += ligne["total"]
+        profil["par_tranche_age"][tranche_de_l_age(ligne["age"])] += ligne["total"]
         for alias, (cle, code) in cles.items():
             profil[cle][code] += ligne[alias]
+    for dispositif, mois, n in (
+        _accueils_entre(debut, fin)
+        .values_list("dispositif", ExtractMonth("date_accueil"))
+        .annotate(n=Count("pk"))
+    ):
+        resultat[dispositif]["par_mois"][f"{int(mois):02d}"] += n
     return resultat
 
 
@@ -896,7 +912,7 @@ def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
 
 def accueils(annee: int) -> dict[str, Accueils]:
     """The receptions of year `annee` and all their breakdowns, for every dispositif.
-    Nine queries (see the helpers)."""
+    Ten queries (see the helpers)."""
     profils = _profil(annee)
     territoires = _territoires(annee)
     rendez_vous = _rendez_vous_d_accueil(annee)
@@ -1398,9 +1414,9 @@ def vie_associative(annee: int) -> VieAssociative:
 
 # --- The whole report as JSON-able data ---------------------------------------------------------
 
-# Queries of rapport_annuel, whatever the data: funnel 2, receptions 9, accompaniments 1,
+# Queries of rapport_annuel, whatever the data: funnel 2, receptions 10, accompaniments 1,
 # appointments 1, gender table 2, since creation 3, association life 5, trainings 4.
-QUERIES_RAPPORT_ANNUEL = 27
+QUERIES_RAPPORT_ANNUEL = 28
 
 
 def _nombre(valeur):
