@@ -59,7 +59,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -894,7 +893,9 @@ def _a_relancer(filtres: Filtres, aujourd_hui: datetime.date) -> dict[str, Liste
     limite = aujourd_hui - datetime.timedelta(days=JOURS_SANS_RENDEZ_VOUS)
     sans_nouvelles = (
         en_cours.annotate(
-            dernier=Subquery(realises.values("dossier").annotate(d=Max("date")).values("d")[:1])
+            # The latest held appointment's date, read backwards from the partial index
+            # rdv_realises_dossier_idx (one index entry per dossier).
+            dernier=Subquery(realises.order_by("-date").values("date")[:1])
         )
         .filter(Q(dernier__lt=limite) | Q(dernier__isnull=True, date_accueil__lt=limite))
         # A dossier with an appointment planned is not forgotten.
