@@ -761,7 +761,9 @@ def _qualite(filtres: Filtres) -> Tableau:
         .annotate(**comptes)
     )
     lignes.sort(key=lambda ligne: (ligne["charge"] is None, _nom(ligne["prenom"], ligne["nom"])))
-    ensemble: dict[str, int] = defaultdict(int)
+    # Zeros when the year has no reception yet (this year, in January): the team's line
+    # is still there.
+    ensemble: dict[str, int] = dict.fromkeys(comptes, 0)
     for ligne in lignes:
         for cle, n in ligne.items():
             if isinstance(n, int):
