@@ -89,6 +89,7 @@ from rapports.stats import (
     bornes_annee,
     code_rapport,
     comptes_entonnoir,
+    tranche_de_l_age,
 )
 from territoires.models import EPCI, PointAccueil
 
@@ -237,11 +238,17 @@ def _profil(filtres: Filtres) -> dict:
     stats' single query of a hundred conditional counts costs about four times as much
     to compile and run, and a dashboard is drawn far more often than the report."""
     debut, fin = bornes_annee(filtres.annee)
-    recus = avec_age(
-        Dossier.objects.filter(filtres.dossiers(), date_accueil__gte=debut, date_accueil__lte=fin)
+    recus = Dossier.objects.filter(
+        filtres.dossiers(), date_accueil__gte=debut, date_accueil__lte=fin
     ).order_by()
     resultat: dict = defaultdict(lambda: defaultdict(int))
     for cle, champ, _ in QUESTIONS_FERMEES:
+        if champ == "tranche_age":
+            # Grouped by age, bracketed here: the age is computed once per reception (see
+            # stats._profil), and only this query joins the porteur for its birth date.
+            for age, n in avec_age(recus).values_list("age").annotate(n=Count("pk")):
+                resultat[cle][tranche_de_l_age(age)] += n
+            continue
         for valeur, n in recus.values_list(champ).annotate(n=Count("pk")):
             resultat[cle][code_rapport(valeur)] += n
     for mois, n in recus.values_list(ExtractMonth("date_accueil")).annotate(n=Count("pk")):
