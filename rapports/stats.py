@@ -873,7 +873,9 @@ def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
         .filter(dossier=OuterRef("pk"), date__gte=debut, date__lte=fin)
         .order_by()
         .values("dossier")
-        .annotate(c=Count("pk"))
+        # Counting a column of the partial index rdv_realises_dossier_idx (dossier, date,
+        # held only) reads the index alone (2013 at scale 100: 123 -> 54 ms).
+        .annotate(c=Count("dossier"))
         .values("c")
     )
     # The count is capped in SQL, read once per dossier (a CASE over it would run the
