@@ -70,6 +70,21 @@ def test_database_url_selects_postgresql_with_timeouts():
     assert s["name"] == "maillage"
     assert "statement_timeout=10000" in s["options"]["options"]
     assert "lock_timeout=5000" in s["options"]["options"]
+    # Planner settings for a database on SSD or in memory (docs/performance.md).
+    assert "random_page_cost=1.1" in s["options"]["options"]
+    assert "work_mem=32MB" in s["options"]["options"]
+
+
+def test_the_planner_settings_follow_the_server_when_given():
+    s = lire(
+        {
+            "DATABASE_URL": "postgres://u:p@db.example.org:5433/maillage",
+            "DB_RANDOM_PAGE_COST": "4",
+            "DB_WORK_MEM": "8MB",
+        }
+    )
+    assert "random_page_cost=4 " in s["options"]["options"]
+    assert s["options"]["options"].endswith("work_mem=8MB")
 
 
 def test_production_reads_its_secrets_and_secures_cookies():
