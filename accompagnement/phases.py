@@ -445,6 +445,46 @@ def declencheurs(rendez_vous: Iterable[RendezVous]) -> dict[str, RendezVous | No
     }
 
 
+def parcours_de_la_regle(
+    dossier: Dossier,
+    manuels: list[ChangementPhase],
+    declencheurs: Mapping[str, RendezVous | None],
+) -> list[ChangementPhase]:
+    """The path the appointment rule wants for the dossier, in path order: its manual
+    changes `manuels` (path order) and the automatic changes it places, unsaved. No query.
+
+    An automatic phase is placed at its appointment's date only when no manual change
+    holds that phase and the dossier was in the previous phase that day: not before the
+    previous change, not after the next manual one. The one builder of automatic changes:
+    recalculer_automatiques compares it with the stored path, and the batch import
+    (accompagnement.services) writes it as is for dossiers that have no change yet.
+    """
+    phases_manuelles = {c.phase for c in manuels}
+    parcours = list(manuels)
+    for phase in PHASES_AUTOMATIQUES:
+        rdv = declencheurs.get(phase)
+        if rdv is None or phase in phases_manuelles:
+            continue
+        precedents = [c for c in parcours if RANG[c.phase] < RANG[phase]]
+        suivants = [c for c in manuels if RANG[c.phase] > RANG[phase]]
+        if phase != Phase.ACCUEIL and (not precedents or rdv.date < precedents[-1].date):
+            continue
+        if suivants and rdv.date > suivants[0].date:
+            continue
+        parcours.append(
+            ChangementPhase(
+                dossier=dossier,
+                phase=phase,
+                date=rdv.date,
+                rendez_vous=rdv,
+                automatique=True,
+                auteur=None,
+            )
+        )
+        parcours.sort(key=lambda c: RANG[c.phase])
+    return parcours
+
+
 def recalculer_automatiques(
     dossier: Dossier, declencheurs: Mapping[str, RendezVous | None]
 ) -> list[ChangementPhase]:
@@ -470,30 +510,7 @@ def recalculer_automatiques(
         verrouille = verrouiller_dossier(dossier)
         existants = _historique(verrouille)
         manuels = [c for c in existants if not c.automatique]
-        phases_manuelles = {c.phase for c in manuels}
-
-        parcours = list(manuels)
-        for phase in PHASES_AUTOMATIQUES:
-            rdv = declencheurs.get(phase)
-            if rdv is None or phase in phases_manuelles:
-                continue
-            precedents = [c for c in parcours if RANG[c.phase] < RANG[phase]]
-            suivants = [c for c in manuels if RANG[c.phase] > RANG[phase]]
-            if phase != Phase.ACCUEIL and (not precedents or rdv.date < precedents[-1].date):
-                continue
-            if suivants and rdv.date > suivants[0].date:
-                continue
-            parcours.append(
-                ChangementPhase(
-                    dossier=verrouille,
-                    phase=phase,
-                    date=rdv.date,
-                    rendez_vous=rdv,
-                    automatique=True,
-                    auteur=None,
-                )
-            )
-            parcours.sort(key=lambda c: RANG[c.phase])
+        parcours = parcours_de_la_regle(verrouille, manuels, declencheurs)
 
         gardes, a_supprimer = _comparer(existants, parcours)
         if not a_supprimer and len(gardes) == len(parcours):
