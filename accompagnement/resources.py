@@ -6,15 +6,23 @@ appointments through accompagnement.services (the appointment rule opens accueil
 maturation exactly as for a typed appointment; the new rows of a file are written together
 by services.enregistrer_rendez_vous_en_lot once all are checked), phase changes through
 accompagnement.phases.changer_phase (the workflow refuses an illegal history).
+RendezVousResource runs its own loop over the rows (issue 9: at least 2 000 rows a second),
+with the library's hooks and Result; see RendezVousResource.import_data_inner.
 
 Command line:
     manage.py import accompagnement.resources.RendezVousResource rendez_vous.csv --noinput
     manage.py import accompagnement.resources.ChangementPhaseResource phases.csv --noinput
 """
 
+import contextlib
+import gc
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export import exceptions
 from import_export.fields import Field
+from import_export.results import RowResult
+from import_export.utils import atomic_if_using_transaction
 
 from accompagnement import phases, services
 from accompagnement.models import ChangementPhase, RendezVous
@@ -89,6 +97,117 @@ class RendezVousResource(ResourceMaillage):
         use_bulk = True
         batch_size = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._champs_import = None
+        self._cle_memo: tuple = (None, None)
+        # The fields are this instance's own copies (the library deep-copies them).
+        for champ in self.fields.values():
+            champ.widget = _CelluleMemorisee(champ.widget)
+
+    def get_import_fields(self):
+        # Asked for at every row and every export of a row: the same list each time.
+        if self._champs_import is None:
+            self._champs_import = super().get_import_fields()
+        return self._champs_import
+
+    def etat(self, rdv: RendezVous) -> dict[str, str]:
+        """ResourceMaillage.etat (each column as the export writes it) without the
+        library's lookups per column: it runs twice for every known row of a file."""
+        etat = {}
+        for champ in self.get_import_fields():
+            methode = getattr(self, f"dehydrate_{champ.column_name}", None)
+            if methode is not None:
+                etat[champ.column_name] = methode(rdv)
+            else:
+                etat[champ.column_name] = champ.widget.render(getattr(rdv, champ.attribute))
+        return etat
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        """The library's loop (Resource.import_data_inner and import_row) cut down to what
+        this resource uses (issue 9: the library's own costs as much per row as the
+        checks): the same hooks in the same order (before_import, for each row trouver /
+        etat / import_instance / skip_row / save_instance / after_import_row, then
+        bulk_create and after_import), the same Result (totals, invalid and error rows,
+        base errors) for the views and the `import` command. Left out, as this resource
+        does not use them: the diff, deletions, instance info, failed-row collection and
+        batches (batch_size is None)."""
+        with _sans_ramasse_miettes():
+            return self._importer(dataset, dry_run, raise_errors, using_transactions, **kwargs)
+
+    def _importer(self, dataset, dry_run, raise_errors, using_transactions, **kwargs):
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        base = self.get_db_connection_name()
+        try:
+            with atomic_if_using_transaction(using_transactions, using=base):
+                self.before_import(dataset, **kwargs)
+            self._check_import_id_fields(dataset.headers)
+        except Exception as erreur:
+            self.handle_import_error(result, erreur, raise_errors)
+        result.total_rows = len(dataset)
+        entetes = dataset.headers
+        for numero, valeurs in enumerate(dataset, 1):
+            row = dict(zip(entetes, valeurs, strict=True))
+            row_result = self._importer_ligne(row, numero)
+            result.increment_row_result_total(row_result)
+            if row_result.errors:
+                result.append_error_row(numero, row, row_result.errors)
+                if raise_errors:
+                    raise exceptions.ImportError(
+                        row_result.errors[-1].error, number=numero, row=row
+                    )
+            elif row_result.validation_error:
+                result.append_invalid_row(numero, row, row_result.validation_error)
+                if raise_errors:
+                    raise exceptions.ImportError(
+                        row_result.validation_error, number=numero, row=row
+                    )
+            result.append_row_result(row_result)
+        with atomic_if_using_transaction(using_transactions, using=base):
+            self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
+        try:
+            with atomic_if_using_transaction(using_transactions, using=base):
+                self.after_import(dataset, result, **kwargs)
+        except Exception as erreur:
+            self.handle_import_error(result, erreur, raise_errors)
+        return result
+
+    def _importer_ligne(self, row: dict, numero: int) -> RowResult:
+        """One row, as Resource.import_row runs it for this resource."""
+        row_result = RowResult()
+        try:
+            self.before_import_row(row)
+            instance = self.trouver(row)
+            nouveau = instance is None
+            if nouveau:
+                instance = self.init_instance(row)
+            self.after_init_instance(instance, nouveau, row)
+            row_result.import_type = (
+                RowResult.IMPORT_TYPE_NEW if nouveau else RowResult.IMPORT_TYPE_UPDATE
+            )
+            erreurs: dict = {}
+            try:
+                self.import_instance(instance, row)
+            except ValidationError as refus:
+                erreurs = refus.update_error_dict(erreurs)
+            if self.skip_row(instance, None, row, erreurs):
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                if erreurs:
+                    raise ValidationError(erreurs)
+                self.save_instance(instance, nouveau, row)
+            self.after_import_row(row, row_result)
+        except ValidationError as refus:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = refus
+        except Exception as erreur:
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(self.get_error_result_class()(erreur, row=row, number=numero))
+        return row_result
+
     def get_queryset(self):
         return RendezVous.objects.select_related(
             "dossier", "charge", "point_accueil__commune"
@@ -105,7 +224,8 @@ class RendezVousResource(ResourceMaillage):
 
     def precharger(self, dataset) -> None:
         """Four queries whatever the number of rows: dossiers, staff, places, and the
-        stored appointments of those dossiers on the file's dates."""
+        stored appointments of those dossiers on the file's dates with those staff
+        members (the only ones a row's key can name)."""
         self.dossiers = _dossiers(dataset)
         position = dataset.headers.index("charge")
         identifiants = {texte_cellule(r[position]) for r in dataset} - {""}
@@ -121,19 +241,38 @@ class RendezVousResource(ResourceMaillage):
         position = dataset.headers.index("date")
         dates = {date_lisible(r[position]) for r in dataset} - {None}
         self.existants: dict[tuple, list[RendezVous]] = {}
+        # The related records come from the lookups above rather than from joins: each
+        # stored appointment would otherwise bring three more instances.
+        dossiers = {d.pk: d for d in self.dossiers.values()}
+        charges = {u.pk: u for u in self.salaries.values()}
+        points_par_pk = {p.pk: p for p in points}
         stockes = RendezVous.objects.filter(
-            dossier__in=self.dossiers.values(), date__in=dates
-        ).select_related("dossier", "charge", "point_accueil")
+            dossier_id__in=list(dossiers), charge_id__in=list(charges), date__in=dates
+        )
+        champ = RendezVous._meta.get_field
         for rdv in stockes:
+            # As select_related fills them (the ids are already right).
+            champ("dossier").set_cached_value(rdv, dossiers[rdv.dossier_id])
+            champ("charge").set_cached_value(rdv, charges[rdv.charge_id])
+            point = points_par_pk.get(rdv.point_accueil_id)
+            champ("point_accueil").set_cached_value(rdv, point)
             cle = (rdv.dossier_id, rdv.date, rdv.heure, rdv.charge_id)
             self.existants.setdefault(cle, []).append(rdv)
 
     def _cle_objets(self, row) -> tuple | None:
         """(dossier id, date, heure, user id) of the row, or None when a part is unreadable
-        or unknown (the row's errors then say which)."""
+        or unknown (the row's errors then say which). Asked twice per row: kept for the
+        last row."""
+        if self._cle_memo[0] is row:
+            return self._cle_memo[1]
+        cle = self._lire_cle(row)
+        self._cle_memo = (row, cle)
+        return cle
+
+    def _lire_cle(self, row) -> tuple | None:
         try:
-            jour = DateWidget().clean(row.get("date"))
-            heure = HeureWidget().clean(row.get("heure"))
+            jour = self.fields["date"].widget.clean(row.get("date"))
+            heure = self.fields["heure"].widget.clean(row.get("heure"))
         except ValueError:
             return None
         dossier = self.dossiers.get(texte_cellule(row.get("dossier")))
@@ -258,6 +397,56 @@ class RendezVousResource(ResourceMaillage):
         # New rows go to bulk_create (save_instance); a known appointment changed by the
         # file goes through the service, which recomputes the rule for its dossier.
         services.modifier_rendez_vous(rdv, **champs)
+
+
+@contextlib.contextmanager
+def _sans_ramasse_miettes():
+    """The cyclic garbage collector paused while a file is read and written: each of its
+    full passes walks every object alive, the file's tens of thousands of instances
+    included, and it made a third of the import's time. What the file allocates is freed
+    when the import ends (or collected once the collector runs again). The pause is for
+    the whole process, for the few seconds of an import."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
+
+
+class _CelluleMemorisee:
+    """A widget whose clean() remembers its answer for each cell value: a file repeats the
+    same staff member, place, status, duration and dates on many rows, and these widgets
+    are pure functions of the cell. Everything else goes to the widget."""
+
+    def __init__(self, widget):
+        self.widget = widget
+        self.reponses: dict[tuple, tuple[bool, object]] = {}
+
+    def clean(self, value, row=None, **kwargs):
+        # By type too: 1, 1.0 and True are equal keys but different cells.
+        cle = (type(value), value)
+        try:
+            reussi, reponse = self.reponses[cle]
+        except TypeError:
+            return self.widget.clean(value, row=row, **kwargs)
+        except KeyError:
+            try:
+                reussi, reponse = True, self.widget.clean(value, row=row, **kwargs)
+            except ValueError as erreur:
+                reussi, reponse = False, str(erreur)
+            self.reponses[cle] = (reussi, reponse)
+        if reussi:
+            return reponse
+        raise ValueError(reponse)
+
+    def __getattr__(self, nom):
+        # Only called for what this class lacks; "widget" itself is missing only while an
+        # instance is being copied.
+        if nom == "widget":
+            raise AttributeError(nom)
+        return getattr(self.widget, nom)
 
 
 def _ligne_brute(row) -> str:

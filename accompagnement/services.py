@@ -10,18 +10,23 @@ that a later manual change depends on. Each function runs in one transaction, wi
 dossier row locked first so that two staff members writing the same dossier are serialised.
 An imported file goes through `enregistrer_rendez_vous_en_lot`: the same records, written in
 bulk, with the rule applied once per dossier (issue 9: queries per packet of dossiers,
-not per row).
+not per row; rows written by `creer_avec_historique`, COPY on PostgreSQL, rather than by
+the ORM's bulk_create, whose per-value compilation cost more than the rest of the import).
 """
 
 import datetime
+import sqlite3
+import time
 from collections.abc import Sequence
+from operator import itemgetter
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+from simple_history.utils import get_history_manager_for_model
 
 from accompagnement import phases
 from accompagnement.models import ChangementPhase, RendezVous
@@ -171,19 +176,21 @@ def enregistrer_rendez_vous_en_lot(
     enregistrer_rendez_vous) and every bad row is reported, nothing written, by LotRefuse
     (line, French reason); the touched dossiers are locked in primary-key order (so that
     two imports, or an import and a typed appointment, cannot deadlock) before anything is
-    read; the appointments and their history rows are bulk-inserted; the rule is then
-    applied once per touched dossier, from the appointments in the database, which gives
-    the phases and ChangementPhase rows that row-by-row entry gives; a dossier whose phases
-    the rule cannot place (TransitionInterdite) is reported on its first row's line, and
-    nothing is written. The caller's dossier instances are kept in step, as by
-    enregistrer_rendez_vous. Differences with row-by-row entry, by design: the rule is
-    checked on the final appointments only (not after each row), and a dossier's history
-    table (simple-history) gets one row for the batch rather than one per step.
+    read; the appointments and their history rows are bulk-inserted (in file order, so
+    their primary keys follow the file as row-by-row entry's do); the rule is then applied
+    once per touched dossier, to its first two held appointments before the batch and the
+    batch's held ones, which gives the phases and ChangementPhase rows that row-by-row
+    entry gives; a dossier whose phases the rule cannot place (TransitionInterdite) is
+    reported on its first row's line, and nothing is written. The caller's dossier
+    instances are kept in step, as by enregistrer_rendez_vous. Differences with row-by-row
+    entry, by design: the rule is checked on the final appointments only (not after each
+    row), a dossier's history table (simple-history) gets one row for the batch rather
+    than one per step, and every row written by the batch carries the same timestamp.
     Queries, whatever the number of rows: per packet of 2 000 dossiers, the lock, the
-    rule's appointments before and after, the stored changes and the inserts; one UPDATE
-    per distinct set of reception values (at most one per dossier received by the batch);
-    and recalculer_automatiques' own queries (about 7) for each dossier that already had a
-    phase change and whose first two held appointments changed.
+    rule's appointments before the batch and the stored changes; the inserts (COPY on
+    PostgreSQL); one UPDATE per distinct set of reception values (at most one per dossier
+    received by the batch); and recalculer_automatiques' own queries (about 7) for each
+    dossier that already had a phase change and whose first two held appointments changed.
     """
     erreurs: list[tuple[int, str]] = []
     for ligne, rendez_vous in lignes:
@@ -202,6 +209,7 @@ def enregistrer_rendez_vous_en_lot(
         instances.setdefault(rendez_vous.dossier_id, rendez_vous.dossier)
     ids = sorted(instances)
     paquets = [ids[i : i + PAQUET_DOSSIERS] for i in range(0, len(ids), PAQUET_DOSSIERS)]
+    crees = [rendez_vous for _ligne, rendez_vous in lignes]
     with transaction.atomic():
         verrouilles: dict[int, Dossier] = {}
         avant: dict[int, dict[str, RendezVous | None]] = {}
@@ -215,10 +223,28 @@ def enregistrer_rendez_vous_en_lot(
                 .order_by("pk")
             )
             avant.update(_declencheurs_en_lot(paquet))
+        maintenant = timezone.now()
         # With their history rows (who, when), as save() writes them one by one.
-        crees = bulk_create_with_history([rdv for _ligne, rdv in lignes], RendezVous)
+        creer_avec_historique(RendezVous, crees, maintenant)
+        realises: dict[int, list[RendezVous]] = {}
+        for rendez_vous in crees:
+            if rendez_vous.statut == RendezVous.Statut.REALISE:
+                realises.setdefault(rendez_vous.dossier_id, []).append(rendez_vous)
         for paquet in paquets:
-            for dossier_id, refus in _appliquer_regle_en_lot(paquet, verrouilles, avant).items():
+            # The first two held appointments now: among the first two before and the new
+            # held ones (any other stored one already came after those two), in the rule's
+            # order; the new ones have the highest pks, as after row-by-row entry.
+            apres = {
+                pk: _par_phase(
+                    sorted(
+                        [r for r in avant[pk].values() if r] + realises.get(pk, []),
+                        key=_ordre_regle,
+                    )[:2]
+                )
+                for pk in paquet
+            }
+            regle = _appliquer_regle_en_lot(paquet, verrouilles, avant, apres, maintenant)
+            for dossier_id, refus in regle.items():
                 numeros = lignes_du_dossier[dossier_id]
                 autres = f" (rendez-vous des lignes {_liste(numeros)})" if numeros[1:] else ""
                 erreurs.extend((numeros[0], m + autres) for m in refus.messages)
@@ -227,6 +253,11 @@ def enregistrer_rendez_vous_en_lot(
     for dossier_id, dossier in instances.items():
         phases.recopier(verrouilles[dossier_id], dossier)
     return crees
+
+
+def _ordre_regle(rendez_vous: RendezVous) -> tuple:
+    """ORDRE_REGLE in Python, for appointments that have their pk."""
+    return (*phases.ordre_de_la_regle(rendez_vous), rendez_vous.pk)
 
 
 # The columns of a dossier that the rule writes when it first opens accueil.
@@ -246,28 +277,29 @@ def _appliquer_regle_en_lot(
     paquet: list[int],
     verrouilles: dict[int, Dossier],
     avant: dict[int, dict[str, RendezVous | None]],
+    apres: dict[int, dict[str, RendezVous | None]],
+    maintenant: datetime.datetime,
 ) -> dict[int, phases.TransitionInterdite]:
     """The appointment rule on the locked dossiers of `paquet`, after new appointments were
-    added; return the refusals by dossier id.
+    added (`apres`: the first two held appointments now); return the refusals by dossier id.
 
     Three cases, each giving what phases.recalculer_automatiques gives:
     - the first two held appointments did not change (`avant`): the rule, a function of
       them and of the manual changes, gives the stored phases again (every writer of
       appointments or phases applies it, so the stored phases are its result): nothing to
       write, as recalculer_automatiques would find;
-    - the dossier has no phase change yet: accueil at the first held appointment and
-      maturation at the second, written in bulk after phases.verifier_changement
-      (no manual change can conflict, the dates are in rule order);
+    - the dossier has no phase change yet: the path phases.parcours_de_la_regle builds
+      (accueil at the first held appointment, maturation at the second), checked change by
+      change by phases.verifier_changement and written in bulk;
     - otherwise (manual changes, moved triggers): recalculer_automatiques itself.
     """
-    apres = _declencheurs_en_lot(paquet)
     recus = set(
         ChangementPhase.objects.filter(dossier_id__in=paquet).values_list("dossier_id", flat=True)
     )
     refus: dict[int, phases.TransitionInterdite] = {}
     nouveaux: list[ChangementPhase] = []
     accueillis: list[Dossier] = []
-    maintenant = timezone.now()
+    aujourd_hui = timezone.localdate()
     for dossier_id in paquet:
         dossier, declencheurs = verrouilles[dossier_id], apres[dossier_id]
         if _cles(declencheurs) == _cles(avant[dossier_id]):
@@ -278,41 +310,31 @@ def _appliquer_regle_en_lot(
             except phases.TransitionInterdite as erreur:
                 refus[dossier_id] = erreur
             continue
-        parcours: list[ChangementPhase] = []
+        parcours = phases.parcours_de_la_regle(dossier, [], declencheurs)
         try:
-            for phase in phases.PHASES_AUTOMATIQUES:
-                rendez_vous = declencheurs[phase]
-                if rendez_vous is None:
-                    break
+            for precedent, changement in zip([None, *parcours], parcours, strict=False):
                 phases.verifier_changement(
                     dossier.reference,
-                    parcours[-1] if parcours else None,
-                    phase,
-                    rendez_vous.date,
-                    rendez_vous=rendez_vous,
+                    precedent,
+                    changement.phase,
+                    changement.date,
+                    rendez_vous=changement.rendez_vous,
                     automatique=True,
-                )
-                parcours.append(
-                    ChangementPhase(
-                        dossier=dossier,
-                        phase=phase,
-                        date=rendez_vous.date,
-                        rendez_vous=rendez_vous,
-                        automatique=True,
-                        auteur=None,
-                    )
+                    aujourd_hui=aujourd_hui,
                 )
         except phases.TransitionInterdite as erreur:
             refus[dossier_id] = erreur
+            continue
+        if not parcours:
             continue
         nouveaux.extend(parcours)
         dossier.phase = parcours[-1].phase
         dossier.modifie_le = maintenant
         if dossier.date_accueil is None:
             phases.prendre_territoire(dossier)
-        dossier.date_accueil = declencheurs[Phase.ACCUEIL].date
+        dossier.date_accueil = parcours[0].date
         accueillis.append(dossier)
-    bulk_create_with_history(nouveaux, ChangementPhase)
+    creer_avec_historique(ChangementPhase, nouveaux, maintenant)
     # One UPDATE per set of equal values (bulk_update's CASE per row costs more to build
     # than these few statements), then the history rows as save() writes them.
     groupes: dict[tuple, list[int]] = {}
@@ -322,8 +344,187 @@ def _appliquer_regle_en_lot(
     for valeurs, pks in groupes.items():
         colonnes = dict(zip(COLONNES_ACCUEIL, valeurs, strict=True))
         Dossier.objects.filter(pk__in=pks).update(**colonnes)
-    get_history_manager_for_model(Dossier).bulk_history_create(accueillis, update=True)
+    historiser(Dossier, accueillis, "~", maintenant)
     return refus
+
+
+# --- Bulk inserts (issue 9) --------------------------------------------------------------
+# QuerySet.bulk_create compiles every value through its model field (about 50 µs a row of
+# appointment here, more than the rest of the import together); the batch path writes its
+# rows with the plain statements below, values read from the instances' attributes: COPY
+# on PostgreSQL, multi-row INSERT (RETURNING the keys) or executemany on SQLite.
+
+
+def creer_avec_historique(
+    modele: type[models.Model], objets: Sequence[models.Model], maintenant: datetime.datetime
+) -> None:
+    """INSERT the unsaved instances of `modele` and their simple-history rows ("+"), the
+    records save() would write: auto_now and auto_now_add fields set to `maintenant` (on
+    the instances too), each instance gets its pk (in list order, increasing) and is marked
+    saved. No signal is sent (as with bulk_create)."""
+    if not objets:
+        return
+    meta = modele._meta
+    for champ in meta.concrete_fields:
+        if getattr(champ, "auto_now", False) or getattr(champ, "auto_now_add", False):
+            for objet in objets:
+                setattr(objet, champ.attname, maintenant)
+    champs = [champ for champ in meta.concrete_fields if champ is not meta.pk]
+    # From the instances' dicts: attribute access goes through a descriptor for each key.
+    valeurs = itemgetter(*(champ.attname for champ in champs))
+    cles = _inserer(
+        meta.db_table, champs, [list(valeurs(vars(objet))) for objet in objets], cle=meta.pk
+    )
+    for objet, cle in zip(objets, cles, strict=True):
+        objet.pk = cle
+        objet._state.adding = False
+        objet._state.db = connection.alias
+    historiser(modele, objets, "+", maintenant)
+
+
+def historiser(
+    modele: type[models.Model],
+    objets: Sequence[models.Model],
+    type_historique: str,
+    maintenant: datetime.datetime,
+) -> None:
+    """INSERT the simple-history rows of saved instances ("+" created, "~" changed), the
+    values save() records: the instance's fields, `maintenant`, no change reason, and the
+    user of the request being served (simple-history's middleware), taken once for all."""
+    if not objets or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historique = get_history_manager_for_model(modele).model
+    utilisateur = historique.get_default_history_user(objets[0])
+    propres = {
+        "history_date": maintenant,
+        "history_change_reason": None,
+        "history_type": type_historique,
+        "history_user_id": getattr(utilisateur, "pk", None),
+    }
+    meta = historique._meta
+    champs = [champ for champ in meta.concrete_fields if champ is not meta.pk]
+    copies = [c.attname for c in champs if c.attname not in propres]
+    fixes = [propres[c.attname] for c in champs if c.attname in propres]
+    if [c.attname for c in champs[len(copies) :]] != list(propres):
+        # The rows below put the history table's own columns last, where simple-history
+        # declares them.
+        raise RuntimeError(f"Colonnes inattendues dans {meta.db_table} : {champs}")
+    valeurs = itemgetter(*copies)
+    _inserer(meta.db_table, champs, [[*valeurs(vars(objet)), *fixes] for objet in objets], cle=None)
+
+
+def _inserer(
+    table: str,
+    champs: Sequence[models.Field],
+    lignes: list[list],
+    *,
+    cle: models.Field | None,
+) -> list[int]:
+    """INSERT `lignes` (values in the order of `champs`) into `table`; return the new
+    values of the auto-increment key `cle` in row order (none when `cle` is None)."""
+    convertisseurs = [
+        (position, convertir)
+        for position, convertir in enumerate(map(_convertisseur, champs))
+        if convertir is not None
+    ]
+    for ligne in lignes:
+        for position, convertir in convertisseurs:
+            ligne[position] = convertir(ligne[position])
+    nom = connection.ops.quote_name
+    colonnes = [nom(champ.column) for champ in champs]
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            cles: list[int] = []
+            if cle is not None:
+                # Keys taken from the table's sequence first, so that COPY (which returns
+                # nothing) can write them; sorted, to follow the rows' order.
+                curseur.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, cle.column, len(lignes)],
+                )
+                cles = sorted(valeur for (valeur,) in curseur.fetchall())
+                colonnes.insert(0, nom(cle.column))
+                lignes = [[valeur, *ligne] for valeur, ligne in zip(cles, lignes, strict=True)]
+            types = [_type_pg(champ) for champ in ([cle] if cle else []) + list(champs)]
+            # Binary, with the column types given: a third of text COPY's cost per row.
+            requete = f"COPY {nom(table)} ({', '.join(colonnes)}) FROM STDIN (FORMAT BINARY)"
+            debut = time.monotonic()
+            with curseur.cursor.copy(requete) as copie:
+                copie.set_types(types)
+                for ligne in lignes:
+                    copie.write_row(ligne)
+            _noter(f"{requete} -- {len(lignes)} lignes", debut)
+            return cles
+        marques = f"({', '.join(['%s'] * len(colonnes))})"
+        debut_requete = f"INSERT INTO {nom(table)} ({', '.join(colonnes)}) VALUES "
+        if cle is None:
+            curseur.executemany(debut_requete + marques, lignes)
+            return []
+        # One statement per packet of rows, as many as SQLite takes parameters.
+        par_requete = max(1, _parametres_max() // len(colonnes))
+        cles = []
+        for debut in range(0, len(lignes), par_requete):
+            paquet = lignes[debut : debut + par_requete]
+            curseur.execute(
+                debut_requete
+                + ", ".join([marques] * len(paquet))
+                + f" RETURNING {nom(cle.column)}",
+                [valeur for ligne in paquet for valeur in ligne],
+            )
+            # Sorted: the keys increase in the order the rows are inserted, whatever the
+            # order RETURNING gives them back in (SQLite does not promise one).
+            cles.extend(sorted(valeur for (valeur,) in curseur.fetchall()))
+        return cles
+
+
+# Values both drivers take as they are (text, numbers, booleans, keys); dates and times too
+# on PostgreSQL. Anything else goes through the backend's adapter or its field.
+_TELS_QUELS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _convertisseur(champ: models.Field):
+    if isinstance(champ, _TELS_QUELS) or (
+        connection.vendor == "postgresql" and isinstance(champ, models.DateField | models.TimeField)
+    ):
+        return None
+    if type(champ) is models.DateField:
+        return connection.ops.adapt_datefield_value
+    if type(champ) is models.TimeField:
+        return connection.ops.adapt_timefield_value
+    dernier: list = [object(), None]
+
+    def convertir(valeur):
+        # The same timestamp is written on every row of a batch: converted once.
+        if valeur is not dernier[0]:
+            dernier[:] = [valeur, champ.get_db_prep_save(valeur, connection)]
+        return dernier[1]
+
+    return convertir
+
+
+def _type_pg(champ: models.Field) -> str:
+    """The column's type as psycopg names it ("varchar(20)" is "varchar")."""
+    return champ.db_type(connection).split("(")[0]
+
+
+def _parametres_max() -> int:
+    try:
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:
+        return connection.features.max_query_params
+
+
+def _noter(requete: str, debut: float) -> None:
+    """Log a statement run on the driver's own cursor where Django logs its queries (DEBUG,
+    CaptureQueriesContext), so that query counts stay true."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": requete, "time": f"{time.monotonic() - debut:.3f}"})
 
 
 def _cles(declencheurs: dict[str, RendezVous | None]) -> tuple:

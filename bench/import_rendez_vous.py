@@ -9,7 +9,9 @@ Run from the project's root, on a throw-away database (it adds dossiers to it):
 It migrates the database, creates one dossier per 4 rows (not received yet) and a CSV of
 appointments (4 per dossier: 3 held and 1 cancelled, so that the rule opens accueil and
 maturation on every dossier), then times the import as the browser runs it: the preview
-(dry run, rolled back), the import, and a second import of the same file (all unchanged).
+(dry run, rolled back), the import, and a second import of the same file (all unchanged),
+each with its processor time (the Python side: the database's own work is only in the
+wall time) and its queries; and the load average, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ def fichier(nombre: int) -> bytes:
     return csv_virgule(lignes)
 
 
+def _charge() -> str:
+    """The load average (1, 5, 15 min): the machine is shared, wall times depend on it."""
+    return " / ".join(f"{charge:.2f}" for charge in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lignes", type=int, default=10_000)
@@ -73,7 +80,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     creer_ou_mettre_a_jour_compte("bench", CHARGE, "mot-de-passe-du-banc-1")
     contenu = fichier(nombre)
-    print(f"Import de {nombre} rendez-vous ({connection.vendor}, {nombre // PAR_DOSSIER} dossiers)")
+    print(
+        f"Import de {nombre} rendez-vous ({connection.vendor}, {nombre // PAR_DOSSIER} "
+        f"dossiers), charge de la machine {_charge()}"
+    )
     changements_avant = ChangementPhase.objects.count()
     for etape, essai in (("aperçu (dry run)", True), ("import", False), ("réimport", False)):
         with CaptureQueriesContext(connection) as requetes:
@@ -87,6 +97,7 @@ def main() -> None:
             f"{etape:18} {duree:6.2f} s  {nombre / duree:7.0f} lignes/s  "
             f"(processeur {cpu:5.2f} s)  {len(requetes):6d} requêtes  {resource.totaux()}"
         )
+    print(f"charge de la machine à la fin : {_charge()}")
     ouverts = ChangementPhase.objects.count() - changements_avant
     attendus = 2 * (nombre // PAR_DOSSIER)
     if ouverts != attendus:

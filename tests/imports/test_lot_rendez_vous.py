@@ -97,11 +97,27 @@ def photographie() -> dict:
             "qpv_accueil",
         )
     )
-    # One history row ("+", by the staff member who entered it) per appointment.
+    # One history row ("+", by the staff member who entered it) per appointment, with every
+    # value save() records (not the keys or timestamps, which differ by nature).
     historique = sorted(
         (
-            (h.dossier.reference, h.date, h.heure, h.history_type, h.cree_par_id)
+            (h.dossier.reference, h.date, h.heure, h.duree_minutes, h.charge_id, h.lieu)
+            + (h.point_accueil_id, h.lieu_precision, h.objet, h.collectif, h.statut, h.notes)
+            + (h.cree_par_id, h.history_type, h.history_user_id, h.history_change_reason)
             for h in RendezVous.historique.select_related("dossier")
+        ),
+        key=str,
+    )
+    historique_changements = sorted(
+        (
+            (h.dossier.reference, h.phase, h.date, h.automatique, cle_rdv(h.rendez_vous))
+            + (h.auteur_id, h.type_sortie, h.issue, h.date_convention, h.commentaire)
+            + (h.history_type, h.history_user_id, h.history_change_reason)
+            # Of the changes in place (row-by-row entry also wrote and deleted the
+            # intermediate ones, by design).
+            for h in ChangementPhase.historique.select_related("dossier").filter(
+                id__in=ChangementPhase.objects.values("pk")
+            )
         ),
         key=str,
     )
@@ -110,6 +126,7 @@ def photographie() -> dict:
         "changements": changements,
         "dossiers": dossiers,
         "historique": historique,
+        "historique_changements": historique_changements,
     }
 
 
