@@ -8,7 +8,12 @@
 # creates the demo accounts the users log in with); `make charge` does both first. The
 # quick appointment form is posted (appointments are added to the database) unless
 # CHARGE_LECTURE_SEULE=1. Options (environment): UTILISATEURS (20), DUREE (60s),
-# WORKERS (gunicorn processes, 3), PORT (8001), RESULTATS (folder of locust's CSV files).
+# WORKERS (gunicorn processes, 3), PORT (8001), RESULTATS (folder of locust's CSV files),
+# TAUX (users started per second, 5), CHARGE_SANS_TABLEAUX=1 (the casework pages alone:
+# no dashboards, no board members), REGIME_ETABLI=1 (statistics reset 15 s after every
+# user has started: the steady state, without the logins' start-up, whose password
+# hashing costs 0.6 s of CPU each, 20 of them in the first seconds; DUREE is then counted
+# from the reset).
 set -euo pipefail
 
 RACINE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +25,7 @@ case "$DATABASE_URL" in
 esac
 UTILISATEURS="${UTILISATEURS:-20}"
 DUREE="${DUREE:-60s}"
+TAUX="${TAUX:-5}"
 WORKERS="${WORKERS:-3}"
 PORT="${PORT:-8001}"
 RESULTATS="${RESULTATS:-$(mktemp -d /tmp/maillage-charge.XXXXXX)}"
@@ -28,6 +34,15 @@ VENV="$RACINE/.venv/bin"
 
 # DEBUG off as in production (no query log, no debug pages), on plain HTTP (loopback).
 export DATABASE_URL DEBUG=0 MAILLAGE_ENV=development CHARGE_LECTURE_SEULE="${CHARGE_LECTURE_SEULE:-0}"
+export CHARGE_SANS_TABLEAUX="${CHARGE_SANS_TABLEAUX:-0}"
+OPTIONS_LOCUST=()
+if [ "$CHARGE_SANS_TABLEAUX" != 0 ]; then OPTIONS_LOCUST+=(--exclude-tags tableaux); fi
+if [ "${REGIME_ETABLI:-0}" != 0 ]; then
+  # The statistics restart 15 s after the last user has started (bench/locustfile.py);
+  # locust's run time counts from the start: DUREE of steady state is measured.
+  export CHARGE_REMISE_A_ZERO=15
+  DUREE="$(( ${DUREE%s} + (UTILISATEURS + TAUX - 1) / TAUX + CHARGE_REMISE_A_ZERO ))s"
+fi
 
 "$VENV/gunicorn" maillage.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --preload --timeout 60 --log-level warning >"$RESULTATS/gunicorn.log" 2>&1 &
@@ -50,9 +65,9 @@ for _ in $(seq $((WORKERS * 4))); do
 done
 wait "${CHAUFFE[@]}" || true
 
-"$VENV/locust" -f bench/locustfile.py --headless -u "$UTILISATEURS" -r 5 -t "$DUREE" \
+"$VENV/locust" -f bench/locustfile.py --headless -u "$UTILISATEURS" -r "$TAUX" -t "$DUREE" \
   --host "http://127.0.0.1:$PORT" --csv "$RESULTATS/charge" --only-summary \
-  >"$RESULTATS/locust.log" 2>&1 || true
+  "${OPTIONS_LOCUST[@]}" >"$RESULTATS/locust.log" 2>&1 || true
 
 "$VENV/python" - "$RESULTATS/charge_stats.csv" "$RESULTATS/charge_failures.csv" <<'PY'
 import csv

@@ -11,8 +11,12 @@ demo accounts (manage.py comptes_demo): chargé(e)s de mission (most of the load
 lists with and without filters, paginated; dossier pages; the quick appointment form,
 posted; the dashboards), the direction (lists, dossier pages, its dashboard) and board
 members (the dashboards and the map). CHARGE_LECTURE_SEULE=1 leaves the appointment entry
-out (for a database that must not change). Each request is named after its page, so that
-locust's statistics are per page, not per URL.
+out (for a database that must not change). CHARGE_SANS_TABLEAUX=1 leaves the dashboards
+out (the board members, and the dashboard tasks, tagged "tableaux": run locust with
+`--exclude-tags tableaux`, as bench/charge.sh does), to measure the casework pages alone.
+CHARGE_REMISE_A_ZERO=15 resets the statistics 15 s after the last user has started (the
+steady state, without the logins' start-up: bench/charge.sh, REGIME_ETABLI=1). Each request
+is named after its page, so that locust's statistics are per page, not per URL.
 """
 
 from __future__ import annotations
@@ -22,14 +26,17 @@ import random
 import re
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, tag, task
 
 LECTURE_SEULE = os.environ.get("CHARGE_LECTURE_SEULE", "") not in ("", "0")
+SANS_TABLEAUX = os.environ.get("CHARGE_SANS_TABLEAUX", "") not in ("", "0")
 COMPTES = {
     "charge": ("charge", "maillage-charge-2013"),
     "direction": ("directeur", "maillage-directeur-2013"),
     "conseil": ("administrateur", "maillage-administrateur-2013"),
 }
+REMISE_A_ZERO = float(os.environ.get("CHARGE_REMISE_A_ZERO") or 0)
 # Dossier references ("AAAA-NNNN"): not the other links under /dossiers/ (recevoir...).
 LIEN_DOSSIER = re.compile(r'href="/dossiers/(\d{4}-\d+)/"')
 FILTRES = [
@@ -40,6 +47,23 @@ FILTRES = [
     {"q": "martin"},
     {"accueil_du": "2013-01-01", "accueil_au": "2013-12-31"},
 ]
+
+
+_environnement = None
+
+
+@events.init.add_listener
+def _garder_environnement(environment, **kwargs) -> None:
+    global _environnement
+    _environnement = environment
+
+
+@events.spawning_complete.add_listener
+def _remettre_a_zero_plus_tard(user_count: int, **kwargs) -> None:
+    """Once every user has started, wait for the last logins (0.6 s of CPU each for the
+    password hash) to be served, then start the statistics afresh."""
+    if REMISE_A_ZERO and _environnement is not None:
+        gevent.spawn_later(REMISE_A_ZERO, _environnement.stats.reset_all)
 
 
 class Formulaire(HTMLParser):
@@ -196,6 +220,7 @@ class Charge(Utilisateur):
             if reponse.status_code != 200 or "/rendez-vous/nouveau/" in reponse.url:
                 reponse.failure(f"rendez-vous refusé ({reponse.status_code}) pour {reference}")
 
+    @tag("tableaux")
     @task(1)
     def tableaux_de_bord(self) -> None:
         self.tableaux()
@@ -213,10 +238,12 @@ class Direction(Utilisateur):
     def consulter(self) -> None:
         self.page_dossier()
 
+    @tag("tableaux")
     @task(2)
     def tableau_direction(self) -> None:
         self.client.get("/rapports/tableaux-de-bord/direction/", name="tableau de la direction")
 
+    @tag("tableaux")
     @task(1)
     def tableaux_de_bord(self) -> None:
         self.tableaux()
@@ -225,6 +252,8 @@ class Direction(Utilisateur):
 class Conseil(Utilisateur):
     """A board member: the dashboards only (no access to the dossiers)."""
 
+    # Without the dashboards a board member has nothing to do: not spawned.
+    abstract = SANS_TABLEAUX
     weight = 3
     compte = "conseil"
 
