@@ -193,9 +193,11 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
         .distinct()
     )
     historiques: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
-    for dossier_id, phase, date in ChangementPhase.objects.filter(
-        dossier_id__in=dossiers, date__lte=fin
-    ).order_by().values_list("dossier_id", "phase", "date"):
+    for dossier_id, phase, date in (
+        ChangementPhase.objects.filter(dossier_id__in=dossiers, date__lte=fin)
+        .order_by()
+        .values_list("dossier_id", "phase", "date")
+    ):
         historiques[dossier_id].append((phase, date))
     # Several enrolling associations may share one dossier: count associations, not dossiers.
     associations_par_dossier = dict(
