@@ -895,10 +895,16 @@ def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
 
     for dispositif, issue, orientation, n in (
         recus.annotate(
+            # A dossier received in the year cannot have left before it (the path's dates
+            # never decrease): bounding the sortie's date to the year lets PostgreSQL read
+            # the year's sorties from changement_phase_date_idx rather than hash all of
+            # them (2020 at scale 100: 146 -> 40 ms).
             sortie=FilteredRelation(
                 "changements_phase",
                 condition=Q(
-                    changements_phase__phase=Phase.SORTIE, changements_phase__date__lte=fin
+                    changements_phase__phase=Phase.SORTIE,
+                    changements_phase__date__gte=debut,
+                    changements_phase__date__lte=fin,
                 ),
             )
         )
