@@ -193,6 +193,10 @@ class Session(models.Model):
         "places", default=12, validators=[MinValueValidator(1)]
     )
 
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
+
     objects = SessionQuerySet.as_manager()
 
     class Meta:
@@ -388,6 +392,10 @@ class Inscription(models.Model):
         "situation d'emploi", max_length=15, choices=Emploi.choices, default=Emploi.NR
     )
 
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
+
     objects = InscriptionQuerySet.as_manager()
 
     class Meta:
@@ -543,6 +551,10 @@ class Evenement(models.Model):
         blank=True,
         related_name="evenements",
     )
+
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
 
     objects = EvenementQuerySet.as_manager()
 

@@ -213,7 +213,7 @@ def completer_depuis_liste_attente(session: Session) -> list[Inscription]:
         for inscription in promues:
             inscription.statut = Inscription.Statut.INSCRIT
             inscription.rang_attente = None
-            inscription.save(update_fields=["statut", "rang_attente"])
+            inscription.save(update_fields=["statut", "rang_attente", "modifie_le"])
         return promues
 
 
@@ -233,7 +233,7 @@ def annuler_inscription(inscription: Inscription) -> list[Inscription]:
         inscription.statut = Inscription.Statut.ANNULE
         inscription.rang_attente = None
         inscription.annule_le = timezone.now()
-        inscription.save(update_fields=["statut", "rang_attente", "annule_le"])
+        inscription.save(update_fields=["statut", "rang_attente", "annule_le", "modifie_le"])
         return completer_depuis_liste_attente(inscription.session)
 
 

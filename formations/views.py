@@ -424,7 +424,7 @@ def fiche(request: HttpRequest, pk: int) -> HttpResponse:
             inscription.fiche_renseignee = False
             for question in FicheForm.QUESTIONS:
                 setattr(inscription, question, NR)
-            inscription.save(update_fields=["fiche_renseignee", *FicheForm.QUESTIONS])
+            inscription.save(update_fields=["fiche_renseignee", *FicheForm.QUESTIONS, "modifie_le"])
         else:
             inscription.renseigner_fiche(
                 genre=reponses.genre,

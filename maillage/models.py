@@ -101,6 +101,10 @@ class AnneeAssociative(models.Model):
     annee = models.PositiveSmallIntegerField("année", unique=True)
     nombre_adherents = models.PositiveIntegerField("nombre d'adhérents")
 
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
+
     class Meta:
         verbose_name = "année associative"
         verbose_name_plural = "années associatives (adhérents)"
@@ -165,6 +169,10 @@ class MembreConseil(models.Model):
         blank=True,
         help_text="Vide pour une personne physique.",
     )
+
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
 
     class Meta:
         verbose_name = "membre du conseil d'administration"

@@ -58,6 +58,10 @@ class AgregatHistorique(models.Model):
         help_text="D'où vient le chiffre, par exemple : rapport d'activité 2013, § 1.5.2.",
     )
 
+    # Read by rapports.rendu.empreinte: an edit (not only an addition or a deletion) must
+    # change the fingerprint of the data a report or a dashboard was drawn from.
+    modifie_le = models.DateTimeField("modifié le", auto_now=True, editable=False)
+
     class Meta:
         verbose_name = "agrégat historique"
         verbose_name_plural = "agrégats historiques"

@@ -81,7 +81,11 @@ def empreinte(annee: int) -> str:
         MembreConseil,
         AgregatHistorique,
     ):
-        parties.append(modele.objects.aggregate(n=Count("pk"), m=Max("pk")))
+        # Additions and deletions change the count or the last key, edits the last
+        # modification date.
+        parties.append(
+            modele.objects.aggregate(n=Count("pk"), m=Max("pk"), modifie=Max("modifie_le"))
+        )
     for modele in (TexteSection, IndicateurManuel):
         parties.append(
             modele.objects.filter(annee=annee).aggregate(n=Count("pk"), m=Max("modifie_le"))
