@@ -64,6 +64,47 @@ def empreinte(annee: int) -> str:
     dossier, appointment, phase change (their history tables see every save and delete),
     training, event, text or indicator changes. A handful of aggregate queries, far
     cheaper than the statistics."""
+    return _hacher(_parties_empreinte(annee))
+
+
+def empreinte_tableaux(annee: int) -> str:
+    """The fingerprint of what the dashboards of year `annee` read: the report's data
+    (`empreinte`) and the reference tables they name (EPCI, territories, communes,
+    quartiers, points d'accueil, partners, staff), by count and last key. An edit of a
+    reference row that adds or removes nothing (a rename) is not seen: the dashboards'
+    cache also expires after a few minutes (rapports.vues_tableaux)."""
+    from django.contrib.auth import get_user_model
+
+    from territoires.models import (
+        EPCI,
+        Commune,
+        PointAccueil,
+        Quartier,
+        StructurePartenaire,
+        TerritoireGouvernance,
+        TerritoirePLDE,
+    )
+
+    parties = _parties_empreinte(annee)
+    for modele in (
+        EPCI,
+        TerritoireGouvernance,
+        TerritoirePLDE,
+        Commune,
+        Quartier,
+        PointAccueil,
+        StructurePartenaire,
+        get_user_model(),
+    ):
+        parties.append(modele.objects.aggregate(n=Count("pk"), m=Max("pk")))
+    return _hacher(parties)
+
+
+def _hacher(parties: list) -> str:
+    return hashlib.sha256(json.dumps(parties, default=str).encode()).hexdigest()[:32]
+
+
+def _parties_empreinte(annee: int) -> list:
     from accompagnement.models import ChangementPhase, RendezVous
     from formations.models import Evenement, Inscription, Session
     from maillage.models import AnneeAssociative, MembreConseil
@@ -90,7 +131,7 @@ def empreinte(annee: int) -> str:
         parties.append(
             modele.objects.filter(annee=annee).aggregate(n=Count("pk"), m=Max("modifie_le"))
         )
-    return hashlib.sha256(json.dumps(parties, default=str).encode()).hexdigest()[:32]
+    return parties
 
 
 def generation_pour(annee: int, *, relancer: bool = False):

@@ -9,19 +9,24 @@ the direction; the direction's dashboard is exact.
 """
 
 import csv
+import hashlib
 import io
+from collections.abc import Callable
+from typing import TypeVar
 
 from csp.decorators import csp_update
 from django import forms
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from porteurs.exports import cellule_sure
 from porteurs.models import Dossier
-from rapports import tableaux
+from rapports import rendu, tableaux
 from rapports.tableaux import Filtres, TableauPublie
 from territoires.models import EPCI, TerritoireGouvernance
 
@@ -33,6 +38,41 @@ CONSEIL, DIRECTION, CARTE = "conseil", "direction", "carte"
 # The PNG of a chart is drawn by plotly.js in the browser (its mode bar's camera button):
 # it loads the chart's SVG as a blob: image, which the site's img-src refuses otherwise.
 png_plotly = csp_update({"img-src": ["blob:"]})
+
+
+# The figures of a dashboard are computed once per state of the data (the fingerprint
+# rendu.empreinte_tableaux: every save or delete of a dossier, porteur, appointment or
+# phase change, and additions to the other tables it reads), filters and day, then
+# served from the cache (each server process's memory by default) until the data change.
+# At a network's scale a board dashboard costs 1.7 s of database time and a repeated
+# view a few milliseconds. The cache also expires after DUREE_CACHE_TABLEAUX seconds:
+# an edit of a reference row that adds or removes none (a renamed EPCI, a point
+# d'accueil's closing date) shows within that time.
+DUREE_CACHE_TABLEAUX = 300
+
+Calcul = TypeVar("Calcul")
+
+
+def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Calcul:
+    etat = (page, filtres, timezone.localdate(), rendu.empreinte_tableaux(filtres.annee))
+    cle = "tableaux:" + hashlib.sha256(repr(etat).encode()).hexdigest()
+    valeur = cache.get(cle)
+    if valeur is None:
+        valeur = calcul()
+        cache.set(cle, valeur, DUREE_CACHE_TABLEAUX)
+    return valeur
+
+
+def _conseil(filtres: Filtres) -> tableaux.TableauDeBord:
+    return _en_cache(CONSEIL, filtres, lambda: tableaux.tableau_conseil(filtres))
+
+
+def _direction(filtres: Filtres) -> tableaux.TableauDeBord:
+    return _en_cache(DIRECTION, filtres, lambda: tableaux.tableau_direction(filtres))
+
+
+def _carte(filtres: Filtres) -> tableaux.Carte:
+    return _en_cache(CARTE, filtres, lambda: tableaux.carte(filtres))
 
 
 class FiltresForm(forms.Form):
@@ -143,7 +183,7 @@ def tableaux_de_bord(request: HttpRequest) -> HttpResponse:
     """The board's dashboard: aggregates only, with the statistical secret for everyone
     (the page is the board's, whoever reads it)."""
     form, filtres = _filtres(request)
-    publies = _publies(tableaux.tableau_conseil(filtres), secret=True)
+    publies = _publies(_conseil(filtres), secret=True)
     chiffres_cles = publies.pop("chiffres-cles")
     contexte = _contexte(request, CONSEIL, form, filtres, publies)
     contexte["chiffres_cles"] = chiffres_cles
@@ -157,7 +197,7 @@ def tableau_direction(request: HttpRequest) -> HttpResponse:
     """The direction's dashboard: the same figures, exact, plus the team's work, the
     dossiers waiting for a decision and the data quality."""
     form, filtres = _filtres(request)
-    tableau = tableaux.tableau_direction(filtres)
+    tableau = _direction(filtres)
     publies = _publies(tableau, secret=False)
     chiffres_cles = publies.pop("chiffres-cles")
     qualite = publies.pop("qualite-non-renseigne")
@@ -187,7 +227,7 @@ def carte_points_accueil(request: HttpRequest) -> HttpResponse:
     """The points d'accueil de proximité and the year's receptions by commune, drawn on
     their coordinates (no map tiles), with the same figures as tables."""
     form, filtres = _filtres(request)
-    carte = tableaux.carte(filtres)
+    carte = _carte(filtres)
     secret = not request.user.has_perm(VOIR_DIRECTION)
     accueils = tableaux.publier(carte.accueils_par_commune, secret)
     contexte = _contexte(request, CARTE, form, filtres, {})
@@ -207,16 +247,16 @@ def _tableau_exporte(request: HttpRequest, page: str, identifiant: str) -> Table
         raise PermissionDenied
     _, filtres = _filtres(request)
     if page == CARTE:
-        carte = tableaux.carte(filtres)
+        carte = _carte(filtres)
         secret = not request.user.has_perm(VOIR_DIRECTION)
         candidats = {
             "accueils-par-commune": carte.accueils_par_commune,
             "points-accueil": tableaux.tableau_points(carte),
         }
     elif page == DIRECTION:
-        candidats, secret = tableaux.tableau_direction(filtres).tableaux, False
+        candidats, secret = _direction(filtres).tableaux, False
     else:
-        candidats, secret = tableaux.tableau_conseil(filtres).tableaux, True
+        candidats, secret = _conseil(filtres).tableaux, True
     if identifiant not in candidats:
         raise Http404("Graphique inconnu.")
     return tableaux.publier(candidats[identifiant], secret)

@@ -24,6 +24,16 @@ def _gabarits_stricts():
 
 
 @pytest.fixture(autouse=True)
+def _cache_vide():
+    """The dashboards' cache (rapports.vues_tableaux) lives in the process's memory and
+    is keyed by a fingerprint of the data: two tests whose rolled-back data share keys and
+    counts would share its entries. Each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _donnees_des_migrations(request):
     """Tests in real transactions empty every table when they end, including what the
     migrations wrote (role groups and their permissions, the five ADVA modules), and
