@@ -187,11 +187,11 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
         for question, (_, choix) in _QUESTIONS.items()
     }
 
-    dossiers = (
-        AssociationInscrivante.objects.filter(dossier__isnull=False, inscriptions__in=inscriptions)
-        .values_list("dossier_id", flat=True)
-        .distinct()
-    )
+    # The enrolling associations of the year's confirmed enrolments that have a dossier.
+    liees = AssociationInscrivante.objects.filter(
+        dossier__isnull=False, inscriptions__in=inscriptions
+    ).order_by()
+    dossiers = liees.values_list("dossier_id", flat=True).distinct()
     historiques: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
     for dossier_id, phase, date in (
         ChangementPhase.objects.filter(dossier_id__in=dossiers, date__lte=fin)
@@ -201,9 +201,7 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
         historiques[dossier_id].append((phase, date))
     # Several enrolling associations may share one dossier: count associations, not dossiers.
     associations_par_dossier = dict(
-        AssociationInscrivante.objects.filter(dossier__isnull=False, inscriptions__in=inscriptions)
-        .order_by()
-        .values_list("dossier_id")
+        liees.values_list("dossier_id")
         .annotate(n=Count("pk", distinct=True))
         .values_list("dossier_id", "n")
     )
