@@ -9,7 +9,7 @@ from django.utils import timezone
 from accompagnement.models import ChangementPhase, RendezVous
 from maillage.comptes import salaries_actifs
 from maillage.formulaires import ChampSuggestions, FormulaireBootstrap
-from porteurs.models import Dossier, Phase
+from porteurs.models import Dossier, Phase, Porteur
 from territoires.models import PointAccueil, StructurePartenaire
 
 SEPARATEUR = " — "
@@ -17,6 +17,11 @@ SEPARATEUR = " — "
 
 def libelle_dossier(dossier: Dossier) -> str:
     return f"{dossier.reference}{SEPARATEUR}{dossier.porteur}"
+
+
+def _libelle(reference: str, prenom: str, nom: str) -> str:
+    """libelle_dossier from the columns alone."""
+    return f"{reference}{SEPARATEUR}{Porteur.nom_affiche(prenom, nom)}"
 
 
 def trouver_dossier(texte: str) -> Dossier | None:
@@ -140,14 +145,16 @@ class RendezVousRapideForm(RendezVousForm):
 def suggestions_dossiers(utilisateur, limite: int = 300) -> list[str]:
     """The dossiers a staff member is most likely to pick: those still followed, theirs
     first, then the most recently changed. Bounded, so the page stays light at any scale."""
+    # The four columns of the label, not the models: building 300 dossiers and their
+    # porteurs cost more than the rest of the page (the form is opened at every appointment).
     qs = (
         Dossier.objects.exclude(phase=Phase.SORTIE)
-        .select_related("porteur")
         .order_by("-modifie_le")
+        .values_list("pk", "reference", "porteur__prenom", "porteur__nom")
     )
     miens = list(qs.filter(referent=utilisateur)[:limite]) if utilisateur else []
-    autres = list(qs.exclude(pk__in=[d.pk for d in miens])[: max(0, limite - len(miens))])
-    return [libelle_dossier(d) for d in miens + autres]
+    autres = list(qs.exclude(pk__in=[pk for pk, *_ in miens])[: max(0, limite - len(miens))])
+    return [_libelle(*colonnes) for _, *colonnes in miens + autres]
 
 
 class ChangementPhaseForm(FormulaireBootstrap, forms.Form):
