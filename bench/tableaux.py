@@ -14,8 +14,9 @@ It migrates and loads the demo when the database is empty. The budget of issue 7
   on the first visit of a page with these filters after a change of the data; the process itself is
   warm (modules imported, templates compiled by one request that is not timed), since
   that cost is paid once per server process, not per visit.
-- "en cache": the same request again, figures cached (what every later visit costs until
-  the data change).
+- "en cache": the same request again, figures cached (what every later visit costs
+  within FRAICHEUR_TABLEAUX, a minute, of the last check; after it, the fingerprint's
+  queries are added, about 30 ms at a network's scale, until the data change).
 Both are medians over REPETITIONS runs, wall-clock and CPU time of this process (SQLite
 runs in it: on a machine shared with other programs the CPU time is the steadier of
 the two); the query count is the last run's.

@@ -9,23 +9,27 @@ the direction; the direction's dashboard is exact.
 """
 
 import csv
+import datetime
 import hashlib
 import io
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from csp.decorators import csp_update
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from porteurs.exports import cellule_sure
-from porteurs.models import Dossier
+from porteurs.models import Dossier, Porteur
 from rapports import rendu, tableaux
 from rapports.tableaux import Filtres, TableauPublie
 from territoires.models import EPCI, TerritoireGouvernance
@@ -43,35 +47,96 @@ png_plotly = csp_update({"img-src": ["blob:"]})
 # The figures of a dashboard are computed once per state of the data (the fingerprint
 # rendu.empreinte_tableaux: every save or delete of a dossier, porteur, appointment or
 # phase change, and additions to the other tables it reads), filters and day, then
-# served from the cache (each server process's memory by default) until the data change.
-# At a network's scale a board dashboard costs 1.7 s of database time and a repeated
-# view a few milliseconds. The cache also expires after DUREE_CACHE_TABLEAUX seconds:
-# an edit of a reference row that adds or removes none (a renamed EPCI, a point
-# d'accueil's closing date) shows within that time.
+# served from the cache (each server process's memory by default). At a network's scale
+# a board dashboard costs about a second of database time and a cached view a few
+# milliseconds.
+# - A view within FRAICHEUR_TABLEAUX seconds of the last check serves the figures without
+#   reading the fingerprint again: while staff enter appointments all day (at network
+#   scale, one every few seconds), each dashboard is computed at most once a minute per
+#   server process instead of at every view (load test: with the fingerprint checked at
+#   every view, the appointments entered kept every process recomputing, and the casework
+#   pages waited seconds; docs/performance.md). The page says when its figures were
+#   computed.
+# - Names are never served stale: the porteurs' history (any creation, rectification,
+#   erasure or deletion of a porteur) is read at every view, one indexed query, and a
+#   change there recomputes at once; an erased person leaves the direction's lists at the
+#   next view.
+# - Figures are recomputed at the latest DUREE_CACHE_TABLEAUX seconds after they were
+#   computed, whatever the fingerprint says: an edit of a reference row that adds or
+#   removes none (a renamed EPCI, a point d'accueil's closing date) shows within that time.
+FRAICHEUR_TABLEAUX = 60
 DUREE_CACHE_TABLEAUX = 300
 
 Calcul = TypeVar("Calcul")
 
 
-def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Calcul:
-    etat = (page, filtres, timezone.localdate(), rendu.empreinte_tableaux(filtres.annee))
-    cle = "tableaux:" + hashlib.sha256(repr(etat).encode()).hexdigest()
-    valeur = cache.get(cle)
-    if valeur is None:
-        valeur = calcul()
-        cache.set(cle, valeur, DUREE_CACHE_TABLEAUX)
-    return valeur
+@dataclass(frozen=True)
+class Chiffres(Generic[Calcul]):
+    """A dashboard's figures as cached: the value, when it was computed (shown on the
+    page), and what it was computed from."""
+
+    valeur: Calcul
+    calcules_a: datetime.datetime
+    empreinte: str
+    identites: int | None
+    # time.time() of the computation and of the last check of the fingerprint.
+    instant_calcul: float
+    instant_verification: float
 
 
-def _conseil(filtres: Filtres) -> tableaux.TableauDeBord:
+def _identites() -> int | None:
+    """The last change to any porteur (its history's last key)."""
+    return Porteur.historique.aggregate(m=Max("history_id"))["m"]
+
+
+def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Chiffres[Calcul]:
+    cle = (
+        "tableaux:"
+        + hashlib.sha256(repr((page, filtres, timezone.localdate())).encode()).hexdigest()
+    )
+    identites = _identites()
+    maintenant = time.time()
+    chiffres = cache.get(cle)
+    if (
+        chiffres is not None
+        and chiffres.identites == identites
+        and maintenant - chiffres.instant_calcul < DUREE_CACHE_TABLEAUX
+    ):
+        if maintenant - chiffres.instant_verification < FRAICHEUR_TABLEAUX:
+            return chiffres
+        empreinte = rendu.empreinte_tableaux(filtres.annee)
+        if empreinte == chiffres.empreinte:
+            chiffres = replace(chiffres, instant_verification=maintenant)
+            cache.set(cle, chiffres, _reste(chiffres, maintenant))
+            return chiffres
+    else:
+        empreinte = rendu.empreinte_tableaux(filtres.annee)
+    chiffres = Chiffres(
+        valeur=calcul(),
+        calcules_a=timezone.now(),
+        empreinte=empreinte,
+        identites=identites,
+        instant_calcul=maintenant,
+        instant_verification=maintenant,
+    )
+    cache.set(cle, chiffres, DUREE_CACHE_TABLEAUX)
+    return chiffres
+
+
+def _reste(chiffres: Chiffres, maintenant: float) -> float:
+    """The seconds left before `chiffres` must be computed again."""
+    return max(1.0, DUREE_CACHE_TABLEAUX - (maintenant - chiffres.instant_calcul))
+
+
+def _conseil(filtres: Filtres) -> Chiffres[tableaux.TableauDeBord]:
     return _en_cache(CONSEIL, filtres, lambda: tableaux.tableau_conseil(filtres))
 
 
-def _direction(filtres: Filtres) -> tableaux.TableauDeBord:
+def _direction(filtres: Filtres) -> Chiffres[tableaux.TableauDeBord]:
     return _en_cache(DIRECTION, filtres, lambda: tableaux.tableau_direction(filtres))
 
 
-def _carte(filtres: Filtres) -> tableaux.Carte:
+def _carte(filtres: Filtres) -> Chiffres[tableaux.Carte]:
     return _en_cache(CARTE, filtres, lambda: tableaux.carte(filtres))
 
 
@@ -124,10 +189,22 @@ class FiltresForm(forms.Form):
         return donnees
 
 
+def _annees() -> tuple[list[int], int]:
+    """tableaux.annees_disponibles, kept FRAICHEUR_TABLEAUX seconds: it reads the year of
+    every reception (about 40 ms at a network's scale), at every view otherwise. A first
+    reception in a new year shows in the year list within that time."""
+    cle = f"tableaux:annees:{timezone.localdate().isoformat()}"
+    annees = cache.get(cle)
+    if annees is None:
+        annees = tableaux.annees_disponibles()
+        cache.set(cle, annees, FRAICHEUR_TABLEAUX)
+    return annees
+
+
 def _filtres(request: HttpRequest) -> tuple[FiltresForm, Filtres]:
     """The filters of the request; when they are invalid, the form carries the errors and
     the page shows the default view (the latest year with receptions, no filter)."""
-    annees, defaut = tableaux.annees_disponibles()
+    annees, defaut = _annees()
     donnees = request.GET.copy()
     donnees.setdefault("annee", str(defaut))
     form = FiltresForm(donnees, annees=annees)
@@ -164,9 +241,13 @@ def _graphiques(publies: dict[str, TableauPublie]) -> list[dict]:
     ]
 
 
-def _contexte(request, page: str, form: FiltresForm, filtres: Filtres, publies) -> dict:
+def _contexte(
+    request, page: str, form: FiltresForm, filtres: Filtres, publies, chiffres: Chiffres
+) -> dict:
     return {
         "page": page,
+        "calcules_a": chiffres.calcules_a,
+        "fraicheur_minutes": max(1, FRAICHEUR_TABLEAUX // 60),
         "form": form,
         "filtres": filtres,
         "parametres": _parametres(request),
@@ -183,9 +264,10 @@ def tableaux_de_bord(request: HttpRequest) -> HttpResponse:
     """The board's dashboard: aggregates only, with the statistical secret for everyone
     (the page is the board's, whoever reads it)."""
     form, filtres = _filtres(request)
-    publies = _publies(_conseil(filtres), secret=True)
+    chiffres = _conseil(filtres)
+    publies = _publies(chiffres.valeur, secret=True)
     chiffres_cles = publies.pop("chiffres-cles")
-    contexte = _contexte(request, CONSEIL, form, filtres, publies)
+    contexte = _contexte(request, CONSEIL, form, filtres, publies, chiffres)
     contexte["chiffres_cles"] = chiffres_cles
     return render(request, "rapports/tableaux_de_bord.html", contexte)
 
@@ -197,7 +279,8 @@ def tableau_direction(request: HttpRequest) -> HttpResponse:
     """The direction's dashboard: the same figures, exact, plus the team's work, the
     dossiers waiting for a decision and the data quality."""
     form, filtres = _filtres(request)
-    tableau = _direction(filtres)
+    chiffres = _direction(filtres)
+    tableau = chiffres.valeur
     publies = _publies(tableau, secret=False)
     chiffres_cles = publies.pop("chiffres-cles")
     qualite = publies.pop("qualite-non-renseigne")
@@ -210,7 +293,7 @@ def tableau_direction(request: HttpRequest) -> HttpResponse:
             "temps-par-dispositif",
         )
     }
-    contexte = _contexte(request, DIRECTION, form, filtres, publies)
+    contexte = _contexte(request, DIRECTION, form, filtres, publies, chiffres)
     contexte.update(
         chiffres_cles=chiffres_cles,
         qualite=qualite,
@@ -227,10 +310,11 @@ def carte_points_accueil(request: HttpRequest) -> HttpResponse:
     """The points d'accueil de proximité and the year's receptions by commune, drawn on
     their coordinates (no map tiles), with the same figures as tables."""
     form, filtres = _filtres(request)
-    carte = _carte(filtres)
+    chiffres = _carte(filtres)
+    carte = chiffres.valeur
     secret = not request.user.has_perm(VOIR_DIRECTION)
     accueils = tableaux.publier(carte.accueils_par_commune, secret)
-    contexte = _contexte(request, CARTE, form, filtres, {})
+    contexte = _contexte(request, CARTE, form, filtres, {}, chiffres)
     contexte.update(
         carte=carte,
         accueils=accueils,
@@ -247,16 +331,16 @@ def _tableau_exporte(request: HttpRequest, page: str, identifiant: str) -> Table
         raise PermissionDenied
     _, filtres = _filtres(request)
     if page == CARTE:
-        carte = _carte(filtres)
+        carte = _carte(filtres).valeur
         secret = not request.user.has_perm(VOIR_DIRECTION)
         candidats = {
             "accueils-par-commune": carte.accueils_par_commune,
             "points-accueil": tableaux.tableau_points(carte),
         }
     elif page == DIRECTION:
-        candidats, secret = _direction(filtres).tableaux, False
+        candidats, secret = _direction(filtres).valeur.tableaux, False
     else:
-        candidats, secret = _conseil(filtres).tableaux, True
+        candidats, secret = _conseil(filtres).valeur.tableaux, True
     if identifiant not in candidats:
         raise Http404("Graphique inconnu.")
     return tableaux.publier(candidats[identifiant], secret)

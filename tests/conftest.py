@@ -25,9 +25,9 @@ def _gabarits_stricts():
 
 @pytest.fixture(autouse=True)
 def _cache_vide():
-    """The dashboards' cache (rapports.vues_tableaux) lives in the process's memory and
-    is keyed by a fingerprint of the data: two tests whose rolled-back data share keys and
-    counts would share its entries. Each test starts with it empty."""
+    """The dashboards' cache (rapports.vues_tableaux) lives in the process's memory, keyed
+    by page, filters and day and trusted for a minute: two tests would share its entries
+    (and their rolled-back data). Each test starts with it empty."""
     from django.core.cache import cache
 
     cache.clear()

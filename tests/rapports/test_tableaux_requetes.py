@@ -55,7 +55,15 @@ def test_the_statistics_make_the_same_number_of_queries_at_two_sizes(filtres):
     )
 
 
+def _cache_vide() -> None:
+    """Each run starts cold: figures and year list computed (rapports.vues_tableaux)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pages(client, association) -> list[int]:
+    _cache_vide()
     parametres = {"annee": "2013", "epci": association["lmcu"].siren}
     urls = [
         reverse("rapports:tableaux_de_bord"),
@@ -80,6 +88,7 @@ def test_each_page_makes_the_same_number_of_queries_at_two_sizes(client_directeu
 
 
 def pages_du_conseil(client, association) -> list[int]:
+    _cache_vide()
     territoire = association["roubaix"].territoire_gouvernance_id
     resultat = []
     for url, parametres in [

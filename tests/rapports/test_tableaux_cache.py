@@ -1,0 +1,129 @@
+"""The dashboards' cache (rapports.vues_tableaux): figures computed once per state of the
+data, checked again at most once a minute, recomputed at once when a porteur changes, and
+at the latest after DUREE_CACHE_TABLEAUX whatever the data."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rapports import vues_tableaux
+from rapports.rendu import empreinte_tableaux
+from rapports.tableaux import Filtres, tableau_direction
+from tests.factories import DossierFactory, RendezVousFactory
+
+pytestmark = pytest.mark.django_db
+
+d = datetime.date
+URL = "rapports:tableau_direction"
+
+
+def _vue(client, parametres=None):
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(reverse(URL), parametres or {"annee": "2013"})
+    assert reponse.status_code == 200
+    # The page's CSRF token (the logout form) changes at each response.
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", reponse.content.decode())
+    return html, len(requetes)
+
+
+def _requetes(fonction) -> int:
+    with CaptureQueriesContext(connection) as requetes:
+        fonction()
+    return len(requetes)
+
+
+@pytest.fixture
+def comptes():
+    """The queries of the direction's figures of 2013 and of the fingerprint."""
+    return {
+        "figures": _requetes(lambda: tableau_direction(Filtres(annee=2013))),
+        "empreinte": _requetes(lambda: empreinte_tableaux(2013)),
+    }
+
+
+@pytest.fixture
+def client_directeur(client_directeur):
+    """Logged in, first page seen: the session's first request writes more."""
+    client_directeur.get(reverse("accueil"))
+    return client_directeur
+
+
+@pytest.fixture
+def dossier():
+    dossier = DossierFactory(en_accueil=True)
+    RendezVousFactory(dossier=dossier, date=d(2013, 6, 3))
+    return dossier
+
+
+def test_a_repeated_view_within_the_minute_is_served_without_reading_the_data(
+    client_directeur, dossier, comptes
+):
+    premiere, requetes_premiere = _vue(client_directeur)
+    repetee, requetes_repetee = _vue(client_directeur)
+    assert repetee == premiere
+    # Neither the figures' queries nor the fingerprint's are run (nor the year list's).
+    assert requetes_repetee == requetes_premiere - comptes["figures"] - comptes["empreinte"] - 1
+    # An appointment entered within the minute is not looked for yet...
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    assert _vue(client_directeur)[0] == premiere
+    assert "02/09/2013" not in premiere
+
+
+def test_after_the_minute_a_change_of_the_data_recomputes_the_figures(
+    client_directeur, dossier, monkeypatch
+):
+    premiere, requetes_premiere = _vue(client_directeur)
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    apres, requetes_apres = _vue(client_directeur)
+    assert "02/09/2013" in apres
+    # The fingerprint is read, then every figure's query runs again (the year list, kept
+    # for the minute it was stored with, is not read again).
+    assert requetes_apres == requetes_premiere - 1
+
+
+def test_after_the_minute_unchanged_data_are_served_after_reading_the_fingerprint(
+    client_directeur, dossier, comptes, monkeypatch
+):
+    premiere, requetes_premiere = _vue(client_directeur)
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    repetee, requetes_repetee = _vue(client_directeur)
+    assert repetee == premiere
+    # The fingerprint's queries, not the figures' (nor the year list's).
+    assert requetes_repetee == requetes_premiere - comptes["figures"] - 1
+
+
+def test_a_change_of_a_porteur_recomputes_at_once(client_directeur, dossier):
+    premiere, _ = _vue(client_directeur)
+    porteur = dossier.porteur
+    porteur.nom = "Rectifiée"
+    porteur.save()
+    apres, _ = _vue(client_directeur)
+    assert "Rectifiée" in apres and "Rectifiée" not in premiere
+
+
+def test_figures_are_recomputed_when_they_are_too_old_even_if_nothing_changed(
+    client_directeur, dossier, monkeypatch
+):
+    premiere, requetes_premiere = _vue(client_directeur)
+    # A rename adds no row: the fingerprint does not see it, the age does. The staff
+    # member's name is in the figures (appointments by staff member) only.
+    charge = dossier.rendez_vous.get().charge
+    ancien = f"{charge.first_name} {charge.last_name}"
+    type(charge).objects.filter(pk=charge.pk).update(first_name="Prénom", last_name="Renommé")
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    assert _vue(client_directeur)[0] == premiere
+    monkeypatch.setattr(vues_tableaux, "DUREE_CACHE_TABLEAUX", 0)
+    apres, requetes_apres = _vue(client_directeur)
+    assert requetes_apres == requetes_premiere - 1
+    assert ancien in premiere and "Prénom Renommé" in apres and ancien not in apres
+
+
+def test_the_page_says_when_its_figures_were_computed(client_directeur, dossier):
+    html, _ = _vue(client_directeur)
+    assert re.search(r"Chiffres calculés le \d\d/\d\d/\d{4} à \d\d:\d\d\.", html)
+    assert "au plus tard 1 minute après" in html
