@@ -128,6 +128,15 @@ class RendezVous(models.Model):
                 name="rdv_realises_dossier_idx",
                 condition=Q(statut="realise"),
             ),
+            # The year's held appointments by dispositif, objet and modality, read from the
+            # index alone (rapports.stats.rendez_vous_de_l_annee, COUNT(*)): the year's
+            # 37 000 appointments at network scale were read from 31 000 table pages
+            # (2013 / 2020: 78 / 58 -> 32 / 38 ms).
+            models.Index(
+                fields=["date", "dossier", "objet", "collectif"],
+                name="rdv_realises_date_objet_idx",
+                condition=Q(statut="realise"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -251,8 +260,15 @@ class ChangementPhase(models.Model):
         verbose_name_plural = "changements de phase"
         ordering = ["dossier", "date", "pk"]
         indexes = [
-            # The support funnel of year Y: changes into each phase within the year.
-            models.Index(fields=["phase", "date"], name="changement_phase_date_idx"),
+            # The support funnel of year Y (rapports.stats.comptes_entonnoir, also behind the
+            # dashboards): each phase's changes up to the year's end joined onto the
+            # dossiers, and the sorties' type, read from the index alone (2013 / 2020 at
+            # network scale: 63 / 161 -> 53 / 119 ms); its first two columns serve the
+            # changes into a phase within a year.
+            models.Index(
+                fields=["phase", "date", "dossier", "type_sortie"],
+                name="changement_phase_couvrant_idx",
+            ),
         ]
         constraints = [
             # The path never goes back, so each phase is entered at most once; also the last

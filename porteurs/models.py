@@ -165,6 +165,20 @@ class Porteur(models.Model):
             models.Index(fields=["nom", "prenom"], name="porteur_nom_idx"),
             # Duplicate detection: candidates with the same birth date.
             models.Index(fields=["date_naissance"], name="porteur_naissance_idx"),
+            # The porteur's answers joined onto the year's receptions, read from the index
+            # alone (rapports.stats._profil, genre_depuis: 2013 / 2020 at network scale,
+            # gender since 2007: 55 / 76 -> 37 / 55 ms with dossier_annee_idx).
+            models.Index(
+                fields=[
+                    "id",
+                    "genre",
+                    "date_naissance",
+                    "situation_professionnelle",
+                    "niveau_qualification",
+                    "revenu",
+                ],
+                name="porteur_profil_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -412,6 +426,17 @@ class Dossier(models.Model):
                 fields=["referent", "-modifie_le"],
                 condition=~models.Q(phase="sortie"),
                 name="dossier_suivis_referent_idx",
+            ),
+            # The dossier's dispositif for the report's joins from appointments and phase
+            # changes (the year's appointments, the funnel) without reading the dossiers'
+            # table (5 800 pages at network scale).
+            models.Index(fields=["id", "dispositif"], name="dossier_dispositif_idx"),
+            # Every reception of a span of years, read from the index alone
+            # (rapports.stats.genre_depuis, chiffres_depuis_la_creation, the receptions per
+            # month: 2013 / 2020 at network scale, since creation 28 / 46 -> 15 / 35 ms).
+            models.Index(
+                fields=["date_accueil", "dispositif", "qpv_accueil", "porteur"],
+                name="dossier_annee_idx",
             ),
         ]
 

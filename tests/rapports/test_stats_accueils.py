@@ -325,3 +325,26 @@ def test_a_year_without_receptions_has_zero_lines_for_closed_lists():
     assert a["par_genre"].effectifs() == {"F": 0, "H": 0, "NR": 0}
     assert a["par_commune"].effectifs() == {"NR": 0}
     assert a.par_territoire_lmcu.de_l_annee(2013).n == 0
+
+
+def test_the_epci_breakdown_counts_this_year_s_receptions_only():
+    # The EPCI and the LMCU territories share one query over this year's and last year's
+    # receptions: last year's count in the territories, never in the EPCI breakdown.
+    lille = CommuneFactory(lille=True)
+    cavm = EPCIFactory(siren="200000001", sigle="CAVM", nom="Valenciennes Métropole")
+    valenciennes = CommuneFactory(code_insee="59606", nom="Valenciennes", epci=cavm)
+    recu("04/03/2012", commune=valenciennes)
+    recu("05/03/2012", commune=lille)
+    recu("04/03/2013", commune=lille)
+    recu("05/03/2013", commune=lille)
+    a = accueils(2013)["escale"]
+    assert a["par_epci"].effectifs() == {lille.epci.siren: 2, "NR": 0}
+    assert a.par_territoire_lmcu.en_dict() == {
+        "2012": {"Lillois": 1, "NR": 0},
+        "2013": {"Lillois": 2, "NR": 0},
+    }
+    assert accueils(2012)["escale"]["par_epci"].effectifs() == {
+        cavm.siren: 1,
+        lille.epci.siren: 1,
+        "NR": 0,
+    }
