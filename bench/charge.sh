@@ -27,6 +27,7 @@ UTILISATEURS="${UTILISATEURS:-20}"
 DUREE="${DUREE:-60s}"
 TAUX="${TAUX:-5}"
 WORKERS="${WORKERS:-3}"
+THREADS="${THREADS:-1}"
 PORT="${PORT:-8001}"
 RESULTATS="${RESULTATS:-$(mktemp -d /tmp/maillage-charge.XXXXXX)}"
 mkdir -p "$RESULTATS"
@@ -44,7 +45,7 @@ if [ "${REGIME_ETABLI:-0}" != 0 ]; then
   DUREE="$(( ${DUREE%s} + (UTILISATEURS + TAUX - 1) / TAUX + CHARGE_REMISE_A_ZERO ))s"
 fi
 
-"$VENV/gunicorn" maillage.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+"$VENV/gunicorn" maillage.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
   --preload --timeout 60 --log-level warning >"$RESULTATS/gunicorn.log" 2>&1 &
 GUNICORN=$!
 arreter() { kill "$GUNICORN" 2>/dev/null && wait "$GUNICORN" 2>/dev/null || true; }

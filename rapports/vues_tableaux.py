@@ -22,6 +22,7 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -111,6 +112,7 @@ def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Chif
             return chiffres
     else:
         empreinte = rendu.empreinte_tableaux(filtres.annee)
+    _sans_parallelisme()
     chiffres = Chiffres(
         valeur=calcul(),
         calcules_a=timezone.now(),
@@ -121,6 +123,17 @@ def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Chif
     )
     cache.set(cle, chiffres, DUREE_CACHE_TABLEAUX)
     return chiffres
+
+
+def _sans_parallelisme() -> None:
+    """Compute a dashboard on one core: PostgreSQL's parallel workers let one computation
+    (about a second at a network's scale) take every core of a small server, and the
+    casework pages queued behind it (load test with appointment entry, 2 cores: list p95
+    220-460 ms with them, 75-200 ms without; docs/performance.md). For the rest of the
+    request's transaction (ATOMIC_REQUESTS) only."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as curseur:
+            curseur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _reste(chiffres: Chiffres, maintenant: float) -> float:
