@@ -48,7 +48,7 @@ test: install-dev
 # Benchmarks, not part of make test: the report, the casework pages, the dashboards, the
 # appointment import and the PDF renderer. Figures and machine in docs/performance.md.
 # Scale 1: the demo, loaded into a throw-away SQLite database on the first run. Scale 100:
-# a PostgreSQL database built beforehand (about 30 minutes, see docs/performance.md):
+# a PostgreSQL database built beforehand (5-7 minutes on a quiet machine, see docs/performance.md):
 #   make bench BENCH_DB=postgres://postgres@127.0.0.1:5432/maillage_echelle100
 # The import adds dossiers to its database, so it runs on a copy: made here for SQLite;
 # for PostgreSQL give one, e.g. BENCH_IMPORT_DB=postgres://.../maillage_echelle100_import

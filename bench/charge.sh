@@ -8,12 +8,12 @@
 # creates the demo accounts the users log in with); `make charge` does both first. The
 # quick appointment form is posted (appointments are added to the database) unless
 # CHARGE_LECTURE_SEULE=1. Options (environment): UTILISATEURS (20), DUREE (60s),
-# WORKERS (gunicorn processes, 3), PORT (8001), RESULTATS (folder of locust's CSV files),
-# TAUX (users started per second, 5), CHARGE_SANS_TABLEAUX=1 (the casework pages alone:
-# no dashboards, no board members), REGIME_ETABLI=1 (statistics reset 15 s after every
-# user has started: the steady state, without the logins' start-up, whose password
-# hashing costs 0.6 s of CPU each, 20 of them in the first seconds; DUREE is then counted
-# from the reset).
+# WORKERS (gunicorn processes, 3), THREADS (gunicorn threads per process, 1), PORT (8001),
+# RESULTATS (folder of locust's CSV files), TAUX (users started per second, 5),
+# CHARGE_SANS_TABLEAUX=1 (the casework pages alone: no dashboards, no board members),
+# REGIME_ETABLI=1 (statistics reset 15 s after every user has started: the steady state,
+# without the logins' start-up, whose password hashing costs 0.6 s of CPU each, 20 of them
+# in the first seconds; DUREE is then counted from the reset).
 set -euo pipefail
 
 RACINE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
