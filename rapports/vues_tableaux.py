@@ -12,6 +12,8 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,7 +24,7 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -62,11 +64,25 @@ png_plotly = csp_update({"img-src": ["blob:"]})
 #   erasure or deletion of a porteur) is read at every view, one indexed query, and a
 #   change there recomputes at once; an erased person leaves the direction's lists at the
 #   next view.
+# - After the minute, when the fingerprint says the data changed, the figures in the cache
+#   are served as they are while a thread of the server process computes them again; the
+#   views after it get the new ones. A view waits for a computation only when there is no
+#   figure to show: the first of a page, filters and day, the first after a porteur
+#   changed, or after DUREE_CACHE_TABLEAUX (load test with appointment entry: the requests
+#   that reached a process busy recomputing waited behind it, up to 1.9 s).
 # - Figures are recomputed at the latest DUREE_CACHE_TABLEAUX seconds after they were
 #   computed, whatever the fingerprint says: an edit of a reference row that adds or
 #   removes none (a renamed EPCI, a point d'accueil's closing date) shows within that time.
 FRAICHEUR_TABLEAUX = 60
 DUREE_CACHE_TABLEAUX = 300
+# False: the view computes the new figures itself (the tests' default, tests/conftest.py:
+# a thread has its own connection and does not see a test's uncommitted data).
+RECALCUL_EN_ARRIERE_PLAN = True
+
+journal = logging.getLogger(__name__)
+_verrou_recalculs = threading.Lock()
+# Keys being computed in a thread, and the threads (attendre_les_recalculs).
+_recalculs: dict[str, threading.Thread] = {}
 
 Calcul = TypeVar("Calcul")
 
@@ -106,12 +122,31 @@ def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Chif
         if maintenant - chiffres.instant_verification < FRAICHEUR_TABLEAUX:
             return chiffres
         empreinte = rendu.empreinte_tableaux(filtres.annee)
-        if empreinte == chiffres.empreinte:
+        inchangees = empreinte == chiffres.empreinte
+        if inchangees or _en_arriere_plan():
+            # Checked now: the other views of the minute read no fingerprint. Stored before
+            # the thread starts, so that it cannot overwrite the thread's new figures.
             chiffres = replace(chiffres, instant_verification=maintenant)
             cache.set(cle, chiffres, _reste(chiffres, maintenant))
+            if not inchangees:
+                _recalculer_plus_tard(cle, calcul, empreinte, identites)
             return chiffres
     else:
         empreinte = rendu.empreinte_tableaux(filtres.annee)
+    return _calculer(cle, calcul, empreinte, identites)
+
+
+def _en_arriere_plan() -> bool:
+    """On PostgreSQL. On SQLite (one association: a computation takes about 100 ms) every
+    request's transaction holds the database's write lock (IMMEDIATE), which a thread's
+    transaction would wait for: the view computes the figures itself."""
+    return RECALCUL_EN_ARRIERE_PLAN and connection.vendor == "postgresql"
+
+
+def _calculer(
+    cle: str, calcul: Callable[[], Calcul], empreinte: str, identites: int | None
+) -> Chiffres[Calcul]:
+    maintenant = time.time()
     _sans_parallelisme()
     chiffres = Chiffres(
         valeur=calcul(),
@@ -123,6 +158,45 @@ def _en_cache(page: str, filtres: Filtres, calcul: Callable[[], Calcul]) -> Chif
     )
     cache.set(cle, chiffres, DUREE_CACHE_TABLEAUX)
     return chiffres
+
+
+def _recalculer_plus_tard(
+    cle: str, calcul: Callable[[], Calcul], empreinte: str, identites: int | None
+) -> None:
+    """Compute `cle`'s figures again in a thread, unless one already does. The thread
+    reads with its own connection, in its own transaction, and closes it when done; a
+    failure is logged (no personal data: the page and the error) and the figures in the
+    cache stay until the next check."""
+
+    def recalculer() -> None:
+        try:
+            with transaction.atomic():
+                _calculer(cle, calcul, empreinte, identites)
+        except Exception as erreur:
+            # The error's type only: a database error's text can quote the values read.
+            journal.error(
+                "tableaux de bord : échec du recalcul en arrière-plan (%s)",
+                type(erreur).__name__,
+            )
+        finally:
+            connection.close()
+            with _verrou_recalculs:
+                _recalculs.pop(cle, None)
+
+    with _verrou_recalculs:
+        if cle in _recalculs:
+            return
+        fil = threading.Thread(target=recalculer, name="recalcul-tableaux", daemon=True)
+        _recalculs[cle] = fil
+    fil.start()
+
+
+def attendre_les_recalculs(delai: float = 60.0) -> None:
+    """Wait for the computations running in threads (tests, benchmarks)."""
+    with _verrou_recalculs:
+        fils = list(_recalculs.values())
+    for fil in fils:
+        fil.join(delai)
 
 
 def _sans_parallelisme() -> None:

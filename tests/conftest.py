@@ -34,6 +34,16 @@ def _cache_vide():
 
 
 @pytest.fixture(autouse=True)
+def _tableaux_recalcules_dans_la_vue(monkeypatch):
+    """A dashboard's figures recomputed in a thread (rapports.vues_tableaux) would read with
+    the thread's own connection, which does not see a test's uncommitted data: the views
+    compute them themselves, except in tests that ask otherwise (in real transactions)."""
+    from rapports import vues_tableaux
+
+    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", False)
+
+
+@pytest.fixture(autouse=True)
 def _donnees_des_migrations(request):
     """Tests in real transactions empty every table when they end, including what the
     migrations wrote (role groups and their permissions, the five ADVA modules), and

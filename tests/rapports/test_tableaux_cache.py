@@ -146,3 +146,68 @@ def test_a_dashboard_is_computed_without_parallel_workers(dossier):
     with transaction.atomic():
         chiffres = vues_tableaux._en_cache("essai", Filtres(annee=2013), reglage)
     assert chiffres.valeur == "0"
+
+
+SUR_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="recomputed in a thread on PostgreSQL only"
+)
+
+
+@SUR_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_after_the_minute_changed_figures_are_served_while_a_thread_recomputes_them(
+    client_directeur, dossier, comptes, monkeypatch
+):
+    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
+    premiere, requetes_premiere = _vue(client_directeur)
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    # The view does not wait: the figures it had, after reading the fingerprint.
+    servie, requetes_servie = _vue(client_directeur)
+    assert servie == premiere
+    assert requetes_servie == requetes_premiere - comptes["figures"] - 1 - REGLAGE
+    vues_tableaux.attendre_les_recalculs()
+    assert not vues_tableaux._recalculs
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 60)
+    apres, requetes_apres = _vue(client_directeur)
+    assert "02/09/2013" in apres and "02/09/2013" not in premiere
+    # Computed by the thread: this view only read the cache.
+    assert requetes_apres == (
+        requetes_premiere - comptes["figures"] - comptes["empreinte"] - 1 - REGLAGE
+    )
+
+
+@SUR_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_recomputation_keeps_the_figures_and_logs_no_data(
+    client_directeur, dossier, monkeypatch, caplog
+):
+    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
+    premiere, _ = _vue(client_directeur)
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+
+    def en_panne(filtres, *args, **kwargs):
+        raise ValueError(f"Durandière {dossier.porteur.nom}")
+
+    monkeypatch.setattr(vues_tableaux.tableaux, "tableau_direction", en_panne)
+    assert _vue(client_directeur)[0] == premiere
+    vues_tableaux.attendre_les_recalculs()
+    assert "échec du recalcul en arrière-plan (ValueError)" in caplog.text
+    assert "Durandière" not in caplog.text and dossier.porteur.nom not in caplog.text
+    # Still served, and tried again at the next check.
+    assert _vue(client_directeur)[0] == premiere
+    vues_tableaux.attendre_les_recalculs()
+    assert caplog.text.count("échec du recalcul") == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's path")
+def test_on_sqlite_the_view_computes_the_changed_figures_itself(
+    client_directeur, dossier, monkeypatch
+):
+    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
+    _vue(client_directeur)
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    assert "02/09/2013" in _vue(client_directeur)[0]
+    assert not vues_tableaux._recalculs
