@@ -775,26 +775,23 @@ def _territoires(annee: int) -> dict[str, dict]:
     # separate LMCU query filtered on the EPCI led PostgreSQL to read every dossier of the
     # metropole through the EPCI's index (2013 at scale 100: 12 + 48 -> 32 ms).
     lmcu = Exists(EPCI.objects.filter(pk=OuterRef("epci_accueil"), territoires__isnull=False))
+    groupes = (
+        "dispositif",
+        "epci_accueil__siren",
+        "epci_accueil__sigle",
+        "epci_accueil__nom",
+        "territoire_gouvernance_accueil__nom",
+    )
     for dispositif, siren, sigle, nom, territoire, est_lmcu, precedente, courante in (
         _accueils_entre(datetime.date(annee - 1, 1, 1), fin)
-        .values_list(
-            "dispositif",
-            "epci_accueil__siren",
-            "epci_accueil__sigle",
-            "epci_accueil__nom",
-            "territoire_gouvernance_accueil__nom",
-        )
+        .values_list(*groupes)
         .annotate(
             lmcu=lmcu,
             precedente=Count("pk", filter=Q(date_accueil__lt=debut)),
             courante=Count("pk", filter=Q(date_accueil__gte=debut)),
         )
         .values_list(
-            "dispositif",
-            "epci_accueil__siren",
-            "epci_accueil__sigle",
-            "epci_accueil__nom",
-            "territoire_gouvernance_accueil__nom",
+            *groupes,
             "lmcu",
             "precedente",
             "courante",

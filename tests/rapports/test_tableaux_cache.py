@@ -153,15 +153,24 @@ SUR_POSTGRESQL = pytest.mark.skipif(
 )
 
 
+def _vue_puis_rendez_vous_apres_la_minute(client, dossier, monkeypatch):
+    """Recomputation in a thread on: a first view, then an appointment entered and the
+    minute over. Returns the first view (html, queries)."""
+    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
+    premiere = _vue(client)
+    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
+    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    return premiere
+
+
 @SUR_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_after_the_minute_changed_figures_are_served_while_a_thread_recomputes_them(
     client_directeur, dossier, comptes, monkeypatch
 ):
-    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
-    premiere, requetes_premiere = _vue(client_directeur)
-    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
-    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    premiere, requetes_premiere = _vue_puis_rendez_vous_apres_la_minute(
+        client_directeur, dossier, monkeypatch
+    )
     # The view does not wait: the figures it had, after reading the fingerprint.
     servie, requetes_servie = _vue(client_directeur)
     assert servie == premiere
@@ -182,10 +191,7 @@ def test_after_the_minute_changed_figures_are_served_while_a_thread_recomputes_t
 def test_a_failed_recomputation_keeps_the_figures_and_logs_no_data(
     client_directeur, dossier, monkeypatch, caplog
 ):
-    monkeypatch.setattr(vues_tableaux, "RECALCUL_EN_ARRIERE_PLAN", True)
-    premiere, _ = _vue(client_directeur)
-    RendezVousFactory(dossier=dossier, date=d(2013, 9, 2))
-    monkeypatch.setattr(vues_tableaux, "FRAICHEUR_TABLEAUX", 0)
+    premiere, _ = _vue_puis_rendez_vous_apres_la_minute(client_directeur, dossier, monkeypatch)
 
     def en_panne(filtres, *args, **kwargs):
         raise ValueError(f"Durandière {dossier.porteur.nom}")
