@@ -16,7 +16,7 @@ SEPARATEUR = " — "
 
 
 def libelle_dossier(dossier: Dossier) -> str:
-    return f"{dossier.reference}{SEPARATEUR}{dossier.porteur}"
+    return _libelle(dossier.reference, dossier.porteur.prenom, dossier.porteur.nom)
 
 
 def _libelle(reference: str, prenom: str, nom: str) -> str:
