@@ -2,11 +2,8 @@
 make a dossier's latest news (held ones only; a planned one keeps it off the list)."""
 
 import datetime
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapports.tableaux import Filtres, tableau_direction
@@ -69,28 +66,3 @@ def test_the_direction_dashboard_of_a_year_without_reception_answers(client_dire
     assert "Toute l&#x27;équipe" in reponse.content.decode() or "Toute l'équipe" in (
         reponse.content.decode()
     )
-
-
-# --- The dashboards' cache (rapports.vues_tableaux) ---------------------------------------
-
-
-def _vue(client, url, parametres):
-    with CaptureQueriesContext(connection) as requetes:
-        reponse = client.get(url, parametres)
-    assert reponse.status_code == 200
-    # The page's CSRF token (the logout form) changes at each response.
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", reponse.content.decode())
-    return html, len(requetes)
-
-
-def test_an_erased_person_leaves_the_cached_dashboard_at_once(client_directeur, directeur):
-    from porteurs.rgpd import anonymiser_porteur
-
-    dossier = DossierFactory(en_accueil=True, porteur__nom="Durandière")
-    RendezVousFactory(dossier=dossier, date=d(2013, 6, 3))
-    url = reverse("rapports:tableau_direction")
-    assert "Durandière" in _vue(client_directeur, url, {"annee": "2013"})[0]
-    # At once: within the minute during which other changes are not looked for
-    # (FRAICHEUR_TABLEAUX, tests/rapports/test_tableaux_cache.py).
-    anonymiser_porteur(dossier.porteur, directeur)
-    assert "Durandière" not in _vue(client_directeur, url, {"annee": "2013"})[0]

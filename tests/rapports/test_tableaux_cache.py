@@ -14,6 +14,7 @@ from rapports import vues_tableaux
 from rapports.rendu import empreinte_tableaux
 from rapports.tableaux import Filtres, tableau_direction
 from tests.factories import DossierFactory, RendezVousFactory
+from tests.rapports.test_tableaux_requetes import requetes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +33,12 @@ def _vue(client, parametres=None):
     return html, len(requetes)
 
 
-def _requetes(fonction) -> int:
-    with CaptureQueriesContext(connection) as requetes:
-        fonction()
-    return len(requetes)
-
-
 @pytest.fixture
 def comptes():
     """The queries of the direction's figures of 2013 and of the fingerprint."""
     return {
-        "figures": _requetes(lambda: tableau_direction(Filtres(annee=2013))),
-        "empreinte": _requetes(lambda: empreinte_tableaux(2013)),
+        "figures": requetes(lambda: tableau_direction(Filtres(annee=2013))),
+        "empreinte": requetes(lambda: empreinte_tableaux(2013)),
     }
 
 
@@ -99,6 +94,17 @@ def test_after_the_minute_unchanged_data_are_served_after_reading_the_fingerprin
     assert repetee == premiere
     # The fingerprint's queries, not the figures' (nor the year list's).
     assert requetes_repetee == requetes_premiere - comptes["figures"] - 1 - REGLAGE
+
+
+def test_an_erased_person_leaves_the_cached_dashboard_at_once(client_directeur, directeur):
+    from porteurs.rgpd import anonymiser_porteur
+
+    dossier = DossierFactory(en_accueil=True, porteur__nom="Durandière")
+    RendezVousFactory(dossier=dossier, date=d(2013, 6, 3))
+    assert "Durandière" in _vue(client_directeur)[0]
+    # At once: within the minute during which other changes are not looked for.
+    anonymiser_porteur(dossier.porteur, directeur)
+    assert "Durandière" not in _vue(client_directeur)[0]
 
 
 def test_a_change_of_a_porteur_recomputes_at_once(client_directeur, dossier):
