@@ -3,8 +3,8 @@
 Views, imports and the demo generator all call `changer_phase` (a change decided by a
 person or read from a file) or, through `accompagnement.services`, `recalculer_automatiques`
 (the changes made by the appointment rule). Both write the ChangementPhase rows and the
-Dossier's cached `phase`, `date_accueil` and reception territory, in one transaction, with
-the dossier row locked.
+Dossier's cached `phase`, `date_accueil`, reception territory and path dates
+(`resume_du_parcours`), in one transaction, with the dossier row locked.
 
 The path is accueil → maturation → création → post-création, with a sortie from any phase,
 never backwards, each change dated on or after the previous one, and nothing after a sortie.
@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accompagnement.models import ChangementPhase, RendezVous
@@ -269,7 +270,55 @@ def prendre_territoire(dossier: Dossier) -> list[str]:
     ]
 
 
+# The dossier's cache of its path (porteurs.models.Dossier): the date each phase was
+# entered, and the sortie's type and issue.
+CHAMPS_PARCOURS: tuple[str, ...] = (
+    "date_maturation",
+    "date_creation",
+    "date_post_creation",
+    "date_sortie",
+    "type_sortie",
+    "issue_sortie",
+)
+_CHAMP_DATE: dict[str, str] = {
+    Phase.MATURATION: "date_maturation",
+    Phase.CREATION: "date_creation",
+    Phase.POST_CREATION: "date_post_creation",
+    Phase.SORTIE: "date_sortie",
+}
+
+
+def resume_du_parcours(parcours: Iterable[ChangementPhase]) -> dict[str, object]:
+    """The CHAMPS_PARCOURS values of a dossier whose history is `parcours` (every change it
+    has, in any order). No query. date_accueil and the reception territory are written
+    apart (they are written once, when accueil first opens)."""
+    valeurs: dict[str, object] = {
+        "date_maturation": None,
+        "date_creation": None,
+        "date_post_creation": None,
+        "date_sortie": None,
+        "type_sortie": "",
+        "issue_sortie": "",
+    }
+    for changement in parcours:
+        champ = _CHAMP_DATE.get(changement.phase)
+        if champ:
+            valeurs[champ] = changement.date
+        if changement.phase == Phase.SORTIE:
+            valeurs["type_sortie"] = changement.type_sortie
+            valeurs["issue_sortie"] = changement.issue
+    return valeurs
+
+
+def _ecrire_parcours(dossier: Dossier, parcours: Iterable[ChangementPhase]) -> list[str]:
+    """Set the dossier's path cache from `parcours`; return the fields to save."""
+    for champ, valeur in resume_du_parcours(parcours).items():
+        setattr(dossier, champ, valeur)
+    return list(CHAMPS_PARCOURS)
+
+
 CHAMPS_SUIVIS = (
+    *CHAMPS_PARCOURS,
     "phase",
     "date_accueil",
     "commune_accueil_id",
@@ -341,7 +390,7 @@ def changer_phase(
             commentaire=commentaire,
             auteur=auteur,
         )
-        champs = ["phase", "modifie_le"]
+        champs = ["phase", "modifie_le", *_ecrire_parcours(verrouille, [*historique, changement])]
         verrouille.phase = phase
         if phase == Phase.ACCUEIL:
             verrouille.date_accueil = jour
@@ -377,7 +426,7 @@ def retirer_dernier_changement(dossier: Dossier) -> ChangementPhase:
             )
         dernier.delete()
         verrouille.phase = historique[-2].phase if len(historique) > 1 else ""
-        champs = ["phase", "modifie_le"]
+        champs = ["phase", "modifie_le", *_ecrire_parcours(verrouille, historique[:-1])]
         if dernier.phase == Phase.ACCUEIL:
             champs += _effacer_accueil(verrouille)
         verrouille.save(update_fields=champs)
@@ -529,7 +578,7 @@ def recalculer_automatiques(
             # the same way on every database; there are at most two.
             changement.save()
 
-        champs = ["phase", "modifie_le"]
+        champs = ["phase", "modifie_le", *_ecrire_parcours(verrouille, parcours)]
         verrouille.phase = parcours[-1].phase if parcours else Dossier.PAS_ENCORE_RECU
         accueil = next((c for c in parcours if c.phase == Phase.ACCUEIL), None)
         if accueil is None:
@@ -596,4 +645,34 @@ def _message_dependance(
     return (
         f"Modification refusée pour le dossier {dossier.reference} : {effet}, alors que "
         f"{raison}. Rien n'a été enregistré : annulez d'abord les phases qui en dépendent."
+    )
+
+
+def dossiers_au_parcours_incoherent():
+    """The dossiers whose cached path (date_accueil and CHAMPS_PARCOURS) disagrees with
+    their phase history: none, when every writer goes through this module. One query; the
+    test suite runs it after every test (tests/conftest.py)."""
+
+    def colonne(phase: str, champ: str = "date"):
+        return Subquery(
+            ChangementPhase.objects.filter(dossier=OuterRef("pk"), phase=phase).values(champ)[:1]
+        )
+
+    attendus = {
+        "date_accueil": colonne(Phase.ACCUEIL),
+        **{champ: colonne(phase) for phase, champ in _CHAMP_DATE.items()},
+    }
+    attendus["type_sortie"] = Coalesce(colonne(Phase.SORTIE, "type_sortie"), Value(""))
+    attendus["issue_sortie"] = Coalesce(colonne(Phase.SORTIE, "issue"), Value(""))
+    # Equal, or both empty, on every column (a negated Q would leave the NULLs out).
+    egaux = Q()
+    for champ in attendus:
+        egaux &= Q(**{champ: F(f"_{champ}")}) | Q(
+            **{f"{champ}__isnull": True, f"_{champ}__isnull": True}
+        )
+    return (
+        Dossier.objects.annotate(**{f"_{champ}": valeur for champ, valeur in attendus.items()})
+        .annotate(_coherent=Case(When(egaux, then=Value(True)), default=Value(False)))
+        .filter(_coherent=False)
+        .order_by("pk")
     )

@@ -260,7 +260,8 @@ def _ordre_regle(rendez_vous: RendezVous) -> tuple:
     return (*phases.ordre_de_la_regle(rendez_vous), rendez_vous.pk)
 
 
-# The columns of a dossier that the rule writes when it first opens accueil.
+# The columns of a dossier that the rule writes when it first opens accueil (with the
+# path cache, phases.resume_du_parcours).
 COLONNES_ACCUEIL = (
     "phase",
     "date_accueil",
@@ -269,6 +270,7 @@ COLONNES_ACCUEIL = (
     "territoire_gouvernance_accueil_id",
     "quartier_accueil_id",
     "qpv_accueil",
+    *phases.CHAMPS_PARCOURS,
     "modifie_le",
 )
 
@@ -333,6 +335,8 @@ def _appliquer_regle_en_lot(
         if dossier.date_accueil is None:
             phases.prendre_territoire(dossier)
         dossier.date_accueil = parcours[0].date
+        for champ, valeur in phases.resume_du_parcours(parcours).items():
+            setattr(dossier, champ, valeur)
         accueillis.append(dossier)
     creer_avec_historique(ChangementPhase, nouveaux, maintenant)
     # One UPDATE per set of equal values (bulk_update's CASE per row costs more to build

@@ -378,18 +378,16 @@ class Entonnoir:
         return self.etape(Phase.ACCUEIL).entrees
 
 
-# Each dossier's changes, joined by phase onto its accueil change (one row per dossier: each
-# phase is entered at most once, changement_phase_unique). Every path starts with accueil
-# (accompagnement.phases.TRANSITIONS), so the accueil change stands for the dossier.
-_ALIAS_PHASE: dict[str, str] = {
-    Phase.MATURATION: "en_maturation",
-    Phase.CREATION: "en_creation",
-    Phase.POST_CREATION: "en_post_creation",
-    Phase.SORTIE: "en_sortie",
-}
+# The date each phase of the path was entered, from the dossier's cache of its history
+# (Dossier.date_accueil ... date_sortie, written with it by accompagnement.phases; each phase
+# is entered at most once, changement_phase_unique). A dossier's path never goes back and
+# its dates never decrease, so the first later phase entered is also the earliest.
 _DATE_PHASE: dict[str, str] = {
-    Phase.ACCUEIL: "date",
-    **{phase: f"{alias}__date" for phase, alias in _ALIAS_PHASE.items()},
+    Phase.ACCUEIL: "date_accueil",
+    Phase.MATURATION: "date_maturation",
+    Phase.CREATION: "date_creation",
+    Phase.POST_CREATION: "date_post_creation",
+    Phase.SORTIE: "date_sortie",
 }
 COMPTES_ENTONNOIR: tuple[str, ...] = (
     "report",
@@ -402,54 +400,32 @@ COMPTES_ENTONNOIR: tuple[str, ...] = (
 )
 
 
-def _parcours_par_dossier(fin: datetime.date):
-    """Accueil changes with the dossier's later changes up to `fin` joined by phase
-    (`en_maturation`, `en_creation`, `en_post_creation`, `en_sortie`), and for each funnel
-    phase P the date of the next change after P (`suivant_P`: the first later phase
-    entered, the path's order being the order of its dates) and of the next one that is not
-    a sortie (`suivant_hors_sortie_P`).
+# What the funnel's conditional counts count: a NOT NULL column of dossier_parcours_idx, so
+# that PostgreSQL reads the index alone (COUNT(*) takes no FILTER in Django).
+_LIGNE = "dispositif"
 
-    Changes after `fin` are left out of the joins: a year's counts never tell a change
-    after the year's end from no change (report: "next change after the previous year's
-    end or none"; the others: "in the year"), and a sortie, the last phase, is never
-    followed by another. For a past year this spares reading every later change."""
-    qs = ChangementPhase.objects.filter(phase=Phase.ACCUEIL).annotate(
-        **{
-            alias: FilteredRelation(
-                "dossier__changements_phase",
-                condition=Q(
-                    dossier__changements_phase__phase=phase,
-                    dossier__changements_phase__date__lte=fin,
-                ),
-            )
-            for phase, alias in _ALIAS_PHASE.items()
-        }
-    )
 
-    def premier(dates: list[F]):
-        return Coalesce(*dates) if len(dates) > 1 else dates[0]
-
-    suivants = {}
-    for rang, phase in enumerate(PHASES_ENTONNOIR):
-        plus_loin = [F(_DATE_PHASE[p]) for p in PHASES_ENTONNOIR[rang + 1 :]]
-        if plus_loin:
-            suivants[f"suivant_hors_sortie_{phase}"] = premier(plus_loin)
-        suivants[f"suivant_{phase}"] = premier([*plus_loin, F(_DATE_PHASE[Phase.SORTIE])])
-    return qs.annotate(**suivants, date_sortie=F(_DATE_PHASE[Phase.SORTIE]))
+def _suivant(phase: str, *, sortie: bool = True):
+    """The date of the dossier's next change after entering `phase` (None: none yet): the
+    first later phase of the path it entered, the sortie included or not."""
+    rang = PHASES_ENTONNOIR.index(phase)
+    plus_loin = [F(_DATE_PHASE[p]) for p in PHASES_ENTONNOIR[rang + 1 :]]
+    if sortie:
+        plus_loin.append(F(_DATE_PHASE[Phase.SORTIE]))
+    if not plus_loin:
+        return None
+    return Coalesce(*plus_loin) if len(plus_loin) > 1 else plus_loin[0]
 
 
 def comptes_entonnoir(
     annee: int, *, dossiers: Q | None = None, groupe: tuple[str, ...] = ()
 ) -> tuple[list[dict], list[tuple]]:
-    """The two queries behind every support funnel of year `annee`, for the dossiers
-    matching `dossiers` (a Q on ChangementPhase about its dossier only, e.g.
-    Q(dossier__epci_accueil=...)), grouped by the `groupe` fields (fields of the dossier,
-    through "dossier__") and the phase.
+    """The query behind every support funnel of year `annee`, for the dossiers matching
+    `dossiers` (a Q on Dossier, e.g. Q(epci_accueil=...)), grouped by the `groupe` fields
+    (fields of the dossier) and the phase.
 
-    For the change into P dated e whose dossier's next change is dated s (None when the
-    dossier is still in P; the next change is the one of smallest rank above P: the path
-    never goes back and its dates never decrease, so that is the next one in time too), with
-    d0 = 31/12 of the previous year and [1/1, 31/12] the year:
+    For the entry into P dated e whose next change is dated s (None when the dossier is
+    still in P), with d0 = 31/12 of the previous year and [1/1, 31/12] the year:
     - report: e <= d0 and (s is None or s > d0);
     - entrées: e in the year;
     - sorties: s in the year (split by where the next change leads);
@@ -457,92 +433,105 @@ def comptes_entonnoir(
     previous phase and leaves it that day), a reception on 31 December too, and a dossier
     entering and leaving a phase the same day counts in entrées and sorties, not in fin.
 
-    One row per dossier is read (its accueil change with its other changes joined by
-    phase), not one row per change with correlated subqueries for the next change, which
-    PostgreSQL ran once per condition: at network scale (130 000 dossiers) the funnel went
-    from 20 s to under 1 s (docs/performance.md).
+    One row per dossier is read, from the dossier's path cache alone
+    (dossier_parcours_idx): joining its four later phase changes onto each dossier cost
+    50-110 ms a year at network scale (130 000 dossiers), and correlated subqueries for the
+    next change 20 s (docs/performance.md). Changes after the year's end never count: each
+    condition below bounds the dates it reads to the year or before.
 
     Returns (rows {*groupe, "phase", report, entrees, vers_suivante, valorisables,
     non_valorisables, passes_maturation, passes_creation} per group and funnel phase; a
     missing row counts zero everywhere; rows (*groupe, type_sortie, issue, n) of the year's
-    exits).
+    exits). One query.
     """
     dossiers = dossiers or Q()
     debut, fin = bornes_annee(annee)
     veille = debut - datetime.timedelta(days=1)
     sortie = _DATE_PHASE[Phase.SORTIE]
-    valorisable = Q(en_sortie__type_sortie=ChangementPhase.TypeSortie.VALORISABLE)
+    dans_l_annee = {f"{sortie}__gte": debut, f"{sortie}__lte": fin}
+    valorisable = Q(type_sortie=ChangementPhase.TypeSortie.VALORISABLE)
+    annotations: dict[str, Any] = {}
     comptes: dict[str, Count] = {}
     for phase in PHASES_ENTONNOIR:
         entree = _DATE_PHASE[phase]
-        dans_la_phase = Q(**{f"{entree}__isnull": False, f"{entree}__lte": fin})
-        suivant = f"suivant_{phase}"
-        hors_sortie = f"suivant_hors_sortie_{phase}"
-        vers_sortie = dans_la_phase & Q(**{f"{sortie}__gte": debut, f"{sortie}__lte": fin})
-        if phase != Phase.POST_CREATION:
-            vers_sortie &= Q(**{f"{hors_sortie}__isnull": True})
+        dans_la_phase = Q(**{f"{entree}__lte": fin})
+        vers_sortie = dans_la_phase & Q(**dans_l_annee)
+        suivant = _suivant(phase)
+        if suivant is not None and not isinstance(suivant, F):
+            annotations[f"suivant_{phase}"] = suivant
+            suivant = F(f"suivant_{phase}")
+        hors_sortie = _suivant(phase, sortie=False)
+        if hors_sortie is not None:
+            if not isinstance(hors_sortie, F):
+                annotations[f"suivant_hors_sortie_{phase}"] = hors_sortie
+                hors_sortie = F(f"suivant_hors_sortie_{phase}")
+            # A later phase entered before the sortie: that is where the dossier went.
+            vers_sortie &= Q(**{f"{hors_sortie.name}__isnull": True})
             comptes[f"{phase}__vers_suivante"] = Count(
-                "pk",
+                _LIGNE,
                 filter=dans_la_phase
-                & Q(**{f"{hors_sortie}__gte": debut, f"{hors_sortie}__lte": fin}),
+                & Q(**{f"{hors_sortie.name}__gte": debut, f"{hors_sortie.name}__lte": fin}),
             )
-        comptes[f"{phase}__existe"] = Count("pk", filter=dans_la_phase)
+        comptes[f"{phase}__existe"] = Count(_LIGNE, filter=dans_la_phase)
         comptes[f"{phase}__report"] = Count(
-            "pk",
+            _LIGNE,
             filter=Q(**{f"{entree}__lte": veille})
-            & (Q(**{f"{suivant}__isnull": True}) | Q(**{f"{suivant}__gt": veille})),
+            & (Q(**{f"{suivant.name}__isnull": True}) | Q(**{f"{suivant.name}__gt": veille})),
         )
         comptes[f"{phase}__entrees"] = Count(
-            "pk", filter=dans_la_phase & Q(**{f"{entree}__gte": debut})
+            _LIGNE, filter=dans_la_phase & Q(**{f"{entree}__gte": debut})
         )
-        comptes[f"{phase}__valorisables"] = Count("pk", filter=vers_sortie & valorisable)
-        comptes[f"{phase}__non_valorisables"] = Count("pk", filter=vers_sortie & ~valorisable)
-    accueil_de_l_annee = Q(date__gte=debut)
+        comptes[f"{phase}__valorisables"] = Count(_LIGNE, filter=vers_sortie & valorisable)
+        comptes[f"{phase}__non_valorisables"] = Count(_LIGNE, filter=vers_sortie & ~valorisable)
+    accueil_de_l_annee = Q(date_accueil__gte=debut)
     comptes["accueil__passes_maturation"] = Count(
-        "pk", filter=accueil_de_l_annee & Q(en_maturation__date__lte=fin)
+        _LIGNE, filter=accueil_de_l_annee & Q(date_maturation__lte=fin)
     )
     comptes["accueil__passes_creation"] = Count(
-        "pk", filter=accueil_de_l_annee & Q(en_creation__date__lte=fin)
+        _LIGNE, filter=accueil_de_l_annee & Q(date_creation__lte=fin)
     )
-    parcours = (
-        _parcours_par_dossier(fin)
-        # A dossier gone before the year counts nowhere: leave it out early.
-        .filter(
+    comptes["sorties"] = Count(_LIGNE, filter=Q(**dans_l_annee))
+    groupes = (
+        Dossier.objects.filter(
             dossiers,
-            # Through an annotation: a filter on en_sortie itself would join it again.
+            # A dossier gone before the year counts nowhere: leave it out early.
             Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut),
-            date__lte=fin,
+            date_accueil__lte=fin,
         )
         .order_by()
+        .annotate(**annotations)
+        # The sortie's type and issue split the groups: the year's exits come out of the
+        # same rows (a dossier's sortie is its last change).
+        .values(*groupe, "type_sortie", "issue_sortie")
+        .annotate(**comptes)
     )
-    # values() without fields would group by every column: no groups is one aggregate.
-    groupes = (
-        parcours.values(*groupe).annotate(**comptes) if groupe else [parcours.aggregate(**comptes)]
-    )
-    lignes = []
+    totaux: dict[tuple, dict[str, int]] = {}
+    sorties = []
     for g in groupes:
+        cle = tuple(g[champ] for champ in groupe)
+        total = totaux.setdefault(cle, defaultdict(int))
+        for nom in comptes:
+            total[nom] += g[nom]
+        if g["sorties"]:
+            sorties.append((*cle, g["type_sortie"], g["issue_sortie"], g["sorties"]))
+    lignes = []
+    for cle, g in totaux.items():
         for phase in PHASES_ENTONNOIR:
             if not g[f"{phase}__existe"]:
                 continue
-            ligne = {cle: g[cle] for cle in groupe}
+            ligne = dict(zip(groupe, cle, strict=True))
             ligne["phase"] = phase
-            ligne.update({cle: g.get(f"{phase}__{cle}", 0) for cle in COMPTES_ENTONNOIR})
+            ligne.update({nom: g.get(f"{phase}__{nom}", 0) for nom in COMPTES_ENTONNOIR})
             lignes.append(ligne)
-    sorties = (
-        ChangementPhase.objects.filter(dossiers, phase=Phase.SORTIE, date__gte=debut, date__lte=fin)
-        .order_by()
-        .values_list(*groupe, "type_sortie", "issue")
-        .annotate(n=Count("pk"))
-    )
-    return lignes, list(sorties)
+    return lignes, sorties
 
 
 def entonnoirs(annee: int) -> dict[str, Entonnoir]:
-    """The support funnel of year `annee` for every dispositif. Two queries (the
+    """The support funnel of year `annee` for every dispositif. One query (the
     definitions are those of `comptes_entonnoir`)."""
-    lignes, lignes_sorties = comptes_entonnoir(annee, groupe=("dossier__dispositif",))
+    lignes, lignes_sorties = comptes_entonnoir(annee, groupe=("dispositif",))
     comptes: dict[tuple[str, str], dict] = {
-        (ligne["dossier__dispositif"], ligne["phase"]): ligne for ligne in lignes
+        (ligne["dispositif"], ligne["phase"]): ligne for ligne in lignes
     }
 
     sorties: dict[str, dict[str, dict[str, int]]] = defaultdict(
@@ -592,7 +581,7 @@ def entonnoirs(annee: int) -> dict[str, Entonnoir]:
 
 
 def entonnoir(annee: int, dispositif: str) -> Entonnoir:
-    """The support funnel of one dispositif (see `entonnoirs`). Two queries."""
+    """The support funnel of one dispositif (see `entonnoirs`). One query."""
     return entonnoirs(annee)[dispositif]
 
 
@@ -1078,25 +1067,17 @@ def accompagnements(annee: int) -> dict[str, Accompagnements]:
         debut, fin = bornes_annee(a)
         comptes[f"a{rang}"] = Count(
             "pk",
-            filter=Q(en_creation__date__lte=fin)
-            & (Q(en_sortie__date__isnull=True) | Q(en_sortie__date__gte=debut)),
+            filter=Q(date_creation__lte=fin)
+            & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut)),
         )
-    # The création and sortie changes joined onto the dossier (each phase is entered at
-    # most once), rather than two correlated subqueries per dossier.
+    # The dates of création and sortie from the dossier's path cache (accompagnement.phases
+    # writes them with the phase changes), not the two changes joined onto each dossier.
     lignes = (
         Dossier.objects.order_by()
-        .annotate(
-            en_creation=FilteredRelation(
-                "changements_phase", condition=Q(changements_phase__phase=Phase.CREATION)
-            ),
-            en_sortie=FilteredRelation(
-                "changements_phase", condition=Q(changements_phase__phase=Phase.SORTIE)
-            ),
-        )
         .filter(
             # Dossiers gone before the first of the three years count nowhere.
-            Q(en_sortie__date__isnull=True) | Q(en_sortie__date__gte=bornes_annee(annees[0])[0]),
-            en_creation__date__lte=bornes_annee(annee)[1],
+            Q(date_sortie__isnull=True) | Q(date_sortie__gte=bornes_annee(annees[0])[0]),
+            date_creation__lte=bornes_annee(annee)[1],
         )
         .values(
             "dispositif",
@@ -1364,13 +1345,14 @@ def chiffres_depuis_la_creation(annee: int) -> ChiffresDepuisLaCreation:
         calcules[Indicateur.ACCUEILS_QPV][a] += qpv
         calcules[Indicateur.PROJETS_PROFESSIONNELS][a] += projets_pro
     for a, total, economiques, emplois in (
-        ChangementPhase.objects.filter(phase=Phase.CREATION, date__lte=bornes_annee(annee)[1])
+        # The entry into création from the dossier's path cache (accompagnement.phases).
+        Dossier.objects.filter(date_creation__lte=bornes_annee(annee)[1])
         .order_by()
-        .values_list(ExtractYear("date"))
+        .values_list(ExtractYear("date_creation"))
         .annotate(
             total=Count("pk"),
-            economiques=Count("pk", filter=Q(dossier__projet_economique=Dossier.OuiNon.OUI)),
-            emplois=Sum("dossier__emplois_crees"),
+            economiques=Count("pk", filter=Q(projet_economique=Dossier.OuiNon.OUI)),
+            emplois=Sum("emplois_crees"),
         )
     ):
         calcules[Indicateur.ACCOMPAGNES][a] += total
@@ -1451,9 +1433,9 @@ def vie_associative(annee: int) -> VieAssociative:
 
 # --- The whole report as JSON-able data ---------------------------------------------------------
 
-# Queries of rapport_annuel, whatever the data: funnel 2, receptions 9, accompaniments 1,
+# Queries of rapport_annuel, whatever the data: funnel 1, receptions 9, accompaniments 1,
 # appointments 1, gender table 2, since creation 3, association life 5, trainings 4.
-QUERIES_RAPPORT_ANNUEL = 27
+QUERIES_RAPPORT_ANNUEL = 26
 
 
 def _nombre(valeur):

@@ -57,7 +57,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -338,11 +337,9 @@ class EntonnoirFiltre:
 
 
 def _entonnoir(filtres: Filtres) -> EntonnoirFiltre:
-    """stats.entonnoirs' counts for the dossiers under the filters (the same two queries,
+    """stats.entonnoirs' counts for the dossiers under the filters (the same query,
     stats.comptes_entonnoir), grouped by phase instead of dispositif."""
-    lignes, lignes_sorties = comptes_entonnoir(
-        filtres.annee, dossiers=filtres.dossiers("dossier__")
-    )
+    lignes, lignes_sorties = comptes_entonnoir(filtres.annee, dossiers=filtres.dossiers())
     vide = dict.fromkeys(
         COMPTES_ENTONNOIR,
         0,
@@ -403,29 +400,18 @@ def _par_annee(filtres: Filtres, annees_suivies: Sequence[int]) -> ParAnnee:
     annees = tuple(range(min(premiere, filtres.annee - 1), filtres.annee + 1))
 
     # stats.accompagnements' definition: in création or post-création at some time of y;
-    # and its query's shape: the création and sortie changes joined onto the dossier (each
-    # phase is entered at most once), not two correlated subqueries per dossier, which
-    # took over 10 s at network scale.
+    # and its source: the dates of création and sortie of the dossier's path cache.
     comptes = {}
     for a in annees:
         debut, fin = bornes_annee(a)
         comptes[f"a{a}"] = Count(
             "pk",
-            filter=Q(en_creation__date__lte=fin)
-            & (Q(en_sortie__date__isnull=True) | Q(en_sortie__date__gte=debut)),
+            filter=Q(date_creation__lte=fin)
+            & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut)),
         )
     ligne = (
-        Dossier.objects.filter(filtres.dossiers())
+        Dossier.objects.filter(filtres.dossiers(), date_creation__isnull=False)
         .order_by()
-        .annotate(
-            en_creation=FilteredRelation(
-                "changements_phase", condition=Q(changements_phase__phase=Phase.CREATION)
-            ),
-            en_sortie=FilteredRelation(
-                "changements_phase", condition=Q(changements_phase__phase=Phase.SORTIE)
-            ),
-        )
-        .filter(en_creation__date__isnull=False)
         .aggregate(**comptes)
     )
     accompagnements = {a: ligne[f"a{a}"] or 0 for a in annees}
@@ -666,8 +652,8 @@ def _conseil(filtres: Filtres) -> tuple[TableauDeBord, EntonnoirFiltre]:
     return tableau, entonnoir
 
 
-# annees 1, profil 10, EPCI 1, LMCU 1, funnel 2, yearly totals 4.
-QUERIES_CONSEIL = 19
+# annees 1, profil 10, EPCI 1, LMCU 1, funnel 1, yearly totals 4.
+QUERIES_CONSEIL = 18
 
 
 # --- Direction dashboard ------------------------------------------------------------------
@@ -931,12 +917,9 @@ def _a_relancer(filtres: Filtres, aujourd_hui: datetime.date) -> dict[str, Liste
         .annotate(depuis=F("date_accueil"))
         .order_by("date_accueil", "reference")
     )
-    entree_maturation = ChangementPhase.objects.filter(
-        dossier=OuterRef("pk"), phase=Phase.MATURATION
-    ).values("date")[:1]
     maturation_longue = (
         en_cours.filter(phase=Phase.MATURATION)
-        .annotate(depuis=Subquery(entree_maturation))
+        .annotate(depuis=F("date_maturation"))
         .filter(depuis__lt=aujourd_hui - datetime.timedelta(days=JOURS_MATURATION))
         .order_by("depuis", "reference")
     )

@@ -62,6 +62,32 @@ def _donnees_des_migrations(request):
         importlib.import_module("formations.migrations.0002_modules_adva").creer_modules(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _parcours_en_cache_coherents(request):
+    """After every test that used the database: each dossier's cached path (date_accueil,
+    the phase dates and the sortie, which the report's funnel reads) agrees with its phase
+    history, whatever wrote it (accompagnement.phases, the batch import, the demo)."""
+    marqueur = request.node.get_closest_marker("django_db")
+    noms = set(request.fixturenames)
+    if "transactional_db" in noms or (marqueur and marqueur.kwargs.get("transaction")):
+        # Set up first, so torn down (rolled back or emptied) after the check below.
+        request.getfixturevalue("transactional_db")
+    elif "db" in noms or marqueur:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    yield
+    from django.db import connection
+
+    if connection.connection is None or connection.needs_rollback:
+        return
+    from accompagnement.phases import dossiers_au_parcours_incoherent
+
+    ecarts = list(dossiers_au_parcours_incoherent().values_list("reference", flat=True)[:5])
+    assert not ecarts, f"chemin en cache faux pour les dossiers {ecarts}"
+
+
 def _utilisateur(django_user_model, username: str, role: str, **champs):
     user = django_user_model.objects.create_user(
         username=username, password="mot-de-passe-de-test-1", **champs

@@ -1079,6 +1079,9 @@ class EcrivainMasse:
         # per dossier still on the path: its last change and its held appointments of the
         # previous years that the appointment rule reads (at most the first two)
         self.etats: dict[str, tuple[_Pas | None, tuple[Rdv, ...]]] = {}
+        # per dossier still on the path: its changes so far, for its path cache
+        # (phases.resume_du_parcours)
+        self.historiques: dict[str, list[ChangementPhase]] = {}
 
     def ecrire(self, suivis: list[Suivi]) -> None:
         u = self.ctx.utilisateurs
@@ -1094,8 +1097,11 @@ class EcrivainMasse:
         changements: list[tuple[ChangementPhase, RendezVous | None]] = []
         emplois: dict[str, int] = {}
         accueils: dict[str, datetime.date] = {}
+        resumes: dict[str, dict[str, object]] = {}
         for s in suivis:
             dossier = dossiers.get(s.reference) or Dossier(pk=existants[s.reference])
+            historique = self.historiques.pop(s.reference, [])
+            changements_avant = len(changements)
             dossier.reference = s.reference
             derniere, anciens = self.etats.get(s.reference, (None, ()))
             evenements = sorted(s.evenements, key=lambda e: (e.date, isinstance(e, Changement)))
@@ -1157,10 +1163,13 @@ class EcrivainMasse:
             if derniere is not None:
                 dossier.phase = derniere.phase
             assert (derniere.phase if derniere else None) == s.phase, s.reference
+            historique += [c for c, _ in changements[changements_avant:]]
+            resumes[s.reference] = phases.resume_du_parcours(historique)
             if s.phase == Phase.SORTIE:
                 self.etats.pop(s.reference, None)
             else:
                 self.etats[s.reference] = (derniere, tuple(r for r in regle.values() if r))
+                self.historiques[s.reference] = historique
 
         # Dossiers: phase cache and reception snapshot as changer_phase writes them.
         communes = self.ctx.communes_par_pk
@@ -1169,6 +1178,8 @@ class EcrivainMasse:
             d = dossiers[s.reference]
             accueil = accueils.get(s.reference)
             d.emplois_crees = emplois.get(s.reference, 0)
+            for champ, valeur in resumes[s.reference].items():
+                setattr(d, champ, valeur)
             if accueil:
                 d.date_accueil = accueil
                 commune = communes.get(d.porteur.commune_id)
@@ -1193,19 +1204,23 @@ class EcrivainMasse:
                 c.rendez_vous_id = rdv.pk
             lignes.append(c)
         ChangementPhase.objects.bulk_create(lignes, batch_size=self.TAILLE_LOT)
-        # Carried-over dossiers: their phase cache and jobs.
+        # Carried-over dossiers: their phase and path caches, and jobs.
+        suivants = [s for s in suivis if s.nouveau is None and s.cle is not None]
+        champs = ["phase", *phases.CHAMPS_PARCOURS]
         a_jour = [
-            Dossier(pk=s.cle, phase=s.phase, emplois_crees=emplois.get(s.reference, 0))
-            for s in suivis
-            if s.nouveau is None and s.cle is not None and s.reference not in emplois
+            Dossier(pk=s.cle, phase=s.phase, **resumes[s.reference])
+            for s in suivants
+            if s.reference not in emplois
         ]
-        Dossier.objects.bulk_update(a_jour, ["phase"], batch_size=self.TAILLE_LOT)
+        Dossier.objects.bulk_update(a_jour, champs, batch_size=self.TAILLE_LOT)
         a_jour = [
-            Dossier(pk=s.cle, phase=s.phase, emplois_crees=emplois[s.reference])
-            for s in suivis
-            if s.nouveau is None and s.cle is not None and s.reference in emplois
+            Dossier(
+                pk=s.cle, phase=s.phase, emplois_crees=emplois[s.reference], **resumes[s.reference]
+            )
+            for s in suivants
+            if s.reference in emplois
         ]
-        Dossier.objects.bulk_update(a_jour, ["phase", "emplois_crees"], batch_size=self.TAILLE_LOT)
+        Dossier.objects.bulk_update(a_jour, [*champs, "emplois_crees"], batch_size=self.TAILLE_LOT)
         self.compteurs["dossiers"] += len(dossiers)
         self.compteurs["rendez_vous"] += len(rdvs)
         self.compteurs["changements"] += len(lignes)

@@ -152,6 +152,6 @@ def test_an_empty_year_gives_zeros_everywhere(aujourd_hui):
     assert e.sorties_par_type.n == 0
 
 
-def test_the_funnel_takes_two_queries_whatever_the_history(histoire, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_the_funnel_takes_one_query_whatever_the_history(histoire, django_assert_num_queries):
+    with django_assert_num_queries(1):
         entonnoirs(2013)

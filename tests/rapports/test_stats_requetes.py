@@ -111,7 +111,7 @@ def test_the_whole_year_takes_a_fixed_number_of_queries(taille, django_assert_nu
 @pytest.mark.parametrize(
     ("fonction", "requetes"),
     [
-        (stats.entonnoirs, 2),
+        (stats.entonnoirs, 1),
         (stats.accueils, 9),
         (stats.accompagnements, 1),
         (stats.rendez_vous_de_l_annee, 1),
