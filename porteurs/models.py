@@ -457,9 +457,10 @@ class Dossier(models.Model):
                 name="dossier_annee_idx",
             ),
             # The support funnel of a year and the accompaniments (rapports.stats.
-            # comptes_entonnoir, accompagnements; the dashboards' funnels and trends): every
-            # dossier received by the year's end and not gone before it, with the dates of
-            # its path, read from the index alone.
+            # comptes_entonnoir, accompagnements): every dossier received by the year's end
+            # and not gone before it, with the dates of its path, read from the index alone;
+            # and the dashboards' yearly trends (rapports.tableaux._par_annee: every dossier
+            # by the years of its path, with its jobs; 100 -> 60 ms at network scale).
             models.Index(
                 fields=[
                     "date_accueil",
@@ -470,6 +471,7 @@ class Dossier(models.Model):
                     "date_post_creation",
                     "type_sortie",
                     "issue_sortie",
+                    "emplois_crees",
                 ],
                 name="dossier_parcours_idx",
             ),

@@ -400,7 +400,8 @@ def _par_annee(filtres: Filtres, annees_suivies: Sequence[int]) -> ParAnnee:
         Dossier.objects.filter(filtres.dossiers(), date_accueil__isnull=False)
         .order_by()
         .values_list(*(ExtractYear(champ) for _, champ in _DATES_DU_PARCOURS))
-        .annotate(n=Count("pk"), emplois=Sum("emplois_crees"))
+        # Columns of dossier_parcours_idx only (not the id): read from the index alone.
+        .annotate(n=Count("dispositif"), emplois=Sum("emplois_crees"))
     )
     for *annees_du_parcours, n, e in groupes:
         for (phase, _), a in zip(_DATES_DU_PARCOURS, annees_du_parcours, strict=True):

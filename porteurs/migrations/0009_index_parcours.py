@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                     "date_post_creation",
                     "type_sortie",
                     "issue_sortie",
+                    "emplois_crees",
                 ],
                 name="dossier_parcours_idx",
             ),
