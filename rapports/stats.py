@@ -667,10 +667,11 @@ class Accueils:
         return self.repartitions[cle]
 
 
-def _profil(annee: int) -> dict[str, dict]:
-    """Closed questions of the year's receptions, per dispositif: one query of conditional
-    counts (every answer of every question, NR included, and situation × genre), one of
-    the receptions per month.
+def profil_des_accueils(annee: int, dossiers: Q | None = None) -> dict[str, dict]:
+    """Closed questions of the year's receptions (those matching `dossiers`, a Q on
+    Dossier; the dashboards' filters), per dispositif: one query of conditional counts
+    (every answer of every question, NR included, and situation × genre), one of the
+    receptions per month.
 
     The first groups the rows by dispositif and age and the groups are added up here into
     brackets: the age (date arithmetic) is computed once per reception, not once per
@@ -706,7 +707,8 @@ def _profil(annee: int) -> dict[str, dict]:
                 filter=_condition("porteur__situation_professionnelle", situation)
                 & _condition("porteur__genre", genre),
             )
-    lignes = avec_age(_accueils_entre(debut, fin)).values("dispositif", "age").annotate(**comptes)
+    recus = _accueils_entre(debut, fin).filter(dossiers or Q())
+    lignes = avec_age(recus).values("dispositif", "age").annotate(**comptes)
 
     resultat: dict[str, dict] = _par_dispositif(
         lambda: defaultdict(lambda: defaultdict(int), total=0)
@@ -718,8 +720,7 @@ def _profil(annee: int) -> dict[str, dict]:
         for alias, (cle, code) in cles.items():
             profil[cle][code] += ligne[alias]
     for dispositif, mois, n in (
-        _accueils_entre(debut, fin)
-        .values_list("dispositif", ExtractMonth("date_accueil"))
+        recus.values_list("dispositif", ExtractMonth("date_accueil"))
         # COUNT(*): read from dossier_annee_idx (date_accueil, dispositif, ...) alone, where
         # a count of the id would visit the table (accompagnement 0004; 13 -> 7 ms).
         .annotate(n=Count("*"))
@@ -926,7 +927,7 @@ def _parcours_des_accueillis(annee: int) -> dict[str, dict]:
 def accueils(annee: int) -> dict[str, Accueils]:
     """The receptions of year `annee` and all their breakdowns, for every dispositif.
     Nine queries (see the helpers)."""
-    profils = _profil(annee)
+    profils = profil_des_accueils(annee)
     territoires = _territoires(annee)
     rendez_vous = _rendez_vous_d_accueil(annee)
     parcours = _parcours_des_accueillis(annee)
