@@ -681,8 +681,13 @@ def _nom(prenom: str | None, nom: str | None, defaut: str = NON_RENSEIGNE) -> st
 
 
 def _liste(qs, titre: str, explication: str, libelle_date: str, champ_date: str):
-    """A list of dossiers: its exact count and its first LIGNES_LISTE rows. Two queries."""
+    """A list of dossiers: its exact count and its first LIGNES_LISTE rows. Two queries.
+
+    The rows are read for the first LIGNES_LISTE dossiers only (`pk IN (... LIMIT)`): the
+    porteur's and the référent's names joined onto every matching dossier before the sort
+    cost 40 ms of the 110 of the longest list at a network's scale (16 900 dossiers)."""
     nombre = qs.count()
+    premiers = qs.values("pk")[:LIGNES_LISTE]
     lignes = tuple(
         LigneDossier(
             reference=ligne["reference"],
@@ -691,7 +696,7 @@ def _liste(qs, titre: str, explication: str, libelle_date: str, champ_date: str)
             referent=_nom(ligne["referent__first_name"], ligne["referent__last_name"], "—"),
             date=ligne[champ_date],
         )
-        for ligne in qs.values(
+        for ligne in qs.filter(pk__in=premiers).values(
             "reference",
             "porteur__prenom",
             "porteur__nom",
@@ -802,33 +807,40 @@ def _qualite(filtres: Filtres) -> Tableau:
 
 def _travail_equipe(filtres: Filtres) -> list[Tableau]:
     """Held appointments of the year per staff member and per place, and time per
-    dispositif. Three queries."""
+    dispositif. One query: the year's held appointments grouped by all three at once and
+    added up here (three queries over the same rows took 100 ms at a network's scale, this
+    one 75)."""
     debut, fin = bornes_annee(filtres.annee)
-    rdv = (
+    groupes = (
         RendezVous.objects.realises()
         .filter(filtres.dossiers("dossier__"), date__gte=debut, date__lte=fin)
         .order_by()
-    )
-    par_charge = list(
-        rdv.values("charge__username", "charge__first_name", "charge__last_name").annotate(
-            n=Count("pk"), minutes=Sum("duree_minutes")
+        .values_list(
+            "charge__username",
+            "charge__first_name",
+            "charge__last_name",
+            "lieu",
+            "point_accueil__nom",
+            "point_accueil__commune__nom",
+            "dossier__dispositif",
         )
+        .annotate(n=Count("pk"), m=Sum("duree_minutes"))
     )
-    par_charge.sort(key=lambda ligne: (-ligne["n"], ligne["charge__username"]))
-    noms = tuple(
-        _nom(ligne["charge__first_name"], ligne["charge__last_name"], ligne["charge__username"])
-        for ligne in par_charge
-    )
+    par_charge: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     lieux: dict[str, int] = defaultdict(int)
-    for lieu, point, commune, n in rdv.values_list(
-        "lieu", "point_accueil__nom", "point_accueil__commune__nom"
-    ).annotate(n=Count("pk")):
+    minutes: dict[str, int] = defaultdict(int)
+    for username, prenom, nom, lieu, point, commune, dispositif, n, m in groupes:
+        charge = par_charge[(username, prenom, nom)]
+        charge[0] += n
+        charge[1] += m or 0
         libelle = RendezVous.Lieu(lieu).label if lieu in RendezVous.Lieu.values else lieu
         if point:
             libelle = f"{point} ({commune})"
         lieux[libelle] += n
+        minutes[dispositif] += m or 0
+    ordre_charges = sorted(par_charge, key=lambda c: (-par_charge[c][0], c[0]))
+    noms = tuple(_nom(prenom, nom, username) for username, prenom, nom in ordre_charges)
     ordre_lieux = sorted(lieux, key=lambda c: (-lieux[c], c.casefold()))
-    minutes = dict(rdv.values_list("dossier__dispositif").annotate(m=Sum("duree_minutes")))
     dispositifs = Dossier.Dispositif.choices
     return [
         Tableau(
@@ -837,10 +849,10 @@ def _travail_equipe(filtres: Filtres) -> list[Tableau]:
             nature="barres_horizontales",
             etiquettes=noms,
             series=(
-                Serie("Rendez-vous", tuple(ligne["n"] for ligne in par_charge)),
+                Serie("Rendez-vous", tuple(par_charge[c][0] for c in ordre_charges)),
                 Serie(
                     "Heures",
-                    tuple(round((ligne["minutes"] or 0) / 60, 1) for ligne in par_charge),
+                    tuple(round(par_charge[c][1] / 60, 1) for c in ordre_charges),
                 ),
             ),
             repartition=False,
@@ -994,8 +1006,8 @@ def _entonnoir_detail(e: EntonnoirFiltre, annee: int) -> Tableau:
     )
 
 
-# conseil + team's work 3 + data quality 1 + lists 6.
-QUERIES_DIRECTION = QUERIES_CONSEIL + 10
+# conseil + team's work 1 + data quality 1 + lists 6.
+QUERIES_DIRECTION = QUERIES_CONSEIL + 8
 
 
 # --- Map of the points d'accueil -------------------------------------------------------------

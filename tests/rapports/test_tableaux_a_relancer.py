@@ -6,8 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from rapports import tableaux
 from rapports.tableaux import Filtres, tableau_direction
-from tests.factories import DossierFactory, RendezVousFactory
+from tests.factories import (
+    DossierFactory,
+    PointAccueilFactory,
+    RendezVousFactory,
+    UtilisateurFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +53,59 @@ def test_the_latest_held_appointment_decides_and_other_statuses_do_not_count():
     assert recent.reference not in dates and prevu.reference not in dates
     # Oldest news first.
     assert [ligne.reference for ligne in liste.lignes][-1] == deux.reference
+
+
+def test_a_long_list_shows_its_oldest_news_first_and_counts_them_all(monkeypatch):
+    # The rows are read for the list's first dossiers only: created newest news first,
+    # so that the first dossiers by key are not the ones shown.
+    monkeypatch.setattr(tableaux, "LIGNES_LISTE", 2)
+    jours = [d(2013, 9, 2), d(2013, 7, 1), d(2013, 5, 6), d(2013, 3, 4)]
+    dossiers = [dossier_avec((jour, "realise")) for jour in jours]
+
+    liste = tableau_direction(Filtres(annee=2014), AUJOURD_HUI).listes["sans-rendez-vous"]
+
+    assert liste.nombre == 4
+    assert [(ligne.reference, ligne.date) for ligne in liste.lignes] == [
+        (dossiers[3].reference, d(2013, 3, 4)),
+        (dossiers[2].reference, d(2013, 5, 6)),
+    ]
+    assert all(ligne.porteur and ligne.phase for ligne in liste.lignes)
+
+
+def test_the_team_s_work_adds_up_per_staff_member_place_and_dispositif():
+    anne = UtilisateurFactory(username="anne", first_name="Anne", last_name="Leroy")
+    paul = UtilisateurFactory(username="paul", first_name="Paul", last_name="Martin")
+    point = PointAccueilFactory(nom="Centre social Nord")
+    escale = DossierFactory(en_accueil=True)
+    citeslab = DossierFactory(en_accueil=True, citeslab=True)
+    jour = d(2014, 3, 3)
+    RendezVousFactory(dossier=escale, charge=anne, date=jour, duree_minutes=90)
+    RendezVousFactory(dossier=citeslab, charge=anne, date=jour, duree_minutes=30, telephone=True)
+    RendezVousFactory(
+        dossier=citeslab,
+        charge=paul,
+        date=jour,
+        duree_minutes=48,
+        lieu="point_accueil",
+        point_accueil=point,
+    )
+    RendezVousFactory(dossier=escale, charge=paul, date=jour, duree_minutes=60, annule=True)
+    RendezVousFactory(dossier=escale, charge=paul, date=d(2013, 3, 4), duree_minutes=60)
+
+    t = tableau_direction(Filtres(annee=2014), AUJOURD_HUI).tableaux
+
+    par_salarie = t["rendez-vous-par-salarie"]
+    assert par_salarie.etiquettes == ("Anne Leroy", "Paul Martin")
+    assert [s.valeurs for s in par_salarie.series] == [(2, 1), (2.0, 0.8)]
+    par_lieu = t["rendez-vous-par-lieu"]
+    assert dict(zip(par_lieu.etiquettes, par_lieu.series[0].valeurs, strict=True)) == {
+        "locaux de Maillage": 1,
+        "téléphone": 1,
+        f"Centre social Nord ({point.commune.nom})": 1,
+    }
+    temps = t["temps-par-dispositif"]
+    heures = dict(zip(temps.etiquettes, temps.series[0].valeurs, strict=True))
+    assert heures["ESCALE"] == 1.5 and heures["CitésLab"] == 1.3
 
 
 def test_a_dossier_never_seen_is_listed_from_its_reception():
