@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from accompagnement.models import ChangementPhase
 from formations.models import (
     AssociationInscrivante,
     Convention,
@@ -71,6 +70,14 @@ _SITUATION_DE_LA_PHASE = {
     Phase.POST_CREATION: ACCOMPAGNEE,
 }
 _RANG = {phase: rang for rang, phase in enumerate(Phase.values)}
+# The dossier's cached date of each phase (accompagnement.phases keeps them), path order.
+_DATES_DU_PARCOURS = {
+    "date_accueil": Phase.ACCUEIL,
+    "date_maturation": Phase.MATURATION,
+    "date_creation": Phase.CREATION,
+    "date_post_creation": Phase.POST_CREATION,
+    "date_sortie": Phase.SORTIE,
+}
 
 
 @dataclass(frozen=True)
@@ -147,9 +154,10 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
 
     Only confirmed enrolments ("inscrit") count: waiting and cancelled ones never do.
     Enrolling associations are linked to the casework through their dossier; their
-    situation comes from the dossier's phase history (accompagnement.ChangementPhase),
-    never from its current phase, so that a past year does not change when a dossier moves
-    on. Four queries, whatever the number of sessions and enrolments.
+    situation comes from the dossier's phase history (the date of each phase the dossier
+    keeps, in step with accompagnement.ChangementPhase), never from its current phase, so
+    that a past year does not change when a dossier moves on. Three queries, whatever the
+    number of sessions and enrolments.
     """
     debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
     # Counted per convention in SQL rather than by loading every session (a network
@@ -187,30 +195,24 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
         for question, (_, choix) in _QUESTIONS.items()
     }
 
-    # The enrolling associations of the year's confirmed enrolments that have a dossier.
-    liees = AssociationInscrivante.objects.filter(
-        dossier__isnull=False, inscriptions__in=inscriptions
-    ).order_by()
-    dossiers = liees.values_list("dossier_id", flat=True).distinct()
-    historiques: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
-    for dossier_id, phase, date in (
-        ChangementPhase.objects.filter(dossier_id__in=dossiers, date__lte=fin)
-        .order_by()
-        .values_list("dossier_id", "phase", "date")
-    ):
-        historiques[dossier_id].append((phase, date))
-    # Several enrolling associations may share one dossier: count associations, not dossiers.
-    associations_par_dossier = dict(
-        liees.values_list("dossier_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("dossier_id", "n")
-    )
+    # The enrolling associations of the year's confirmed enrolments that have a dossier,
+    # counted per dossier (several may share one: count associations, not dossiers), with
+    # the dossier's path as its cached phase dates (porteurs.Dossier, one per phase).
     situations: dict[str, int] = defaultdict(int)
-    for dossier_id, historique in historiques.items():
-        historique.sort(key=lambda c: (_RANG[c[0]], c[1]))
+    for _dossier, *dates, n in (
+        AssociationInscrivante.objects.filter(dossier__isnull=False, inscriptions__in=inscriptions)
+        .order_by()
+        .values_list("dossier_id", *(f"dossier__{champ}" for champ in _DATES_DU_PARCOURS))
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        historique = [
+            (phase, date)
+            for phase, date in zip(_DATES_DU_PARCOURS.values(), dates, strict=True)
+            if date is not None and date <= fin
+        ]
         situation = _situation(historique, debut, fin)
         if situation:
-            situations[situation] += associations_par_dossier.get(dossier_id, 0)
+            situations[situation] += n
 
     return StatistiquesFormations(
         annee=annee,

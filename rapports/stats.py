@@ -1435,8 +1435,8 @@ def vie_associative(annee: int) -> VieAssociative:
 # --- The whole report as JSON-able data ---------------------------------------------------------
 
 # Queries of rapport_annuel, whatever the data: funnel 1, receptions 9, accompaniments 1,
-# appointments 1, gender table 2, since creation 3, association life 5, trainings 4.
-QUERIES_RAPPORT_ANNUEL = 26
+# appointments 1, gender table 2, since creation 3, association life 5, trainings 3.
+QUERIES_RAPPORT_ANNUEL = 25
 
 
 def _nombre(valeur):

@@ -246,10 +246,10 @@ def _une_annee_de_plus(taille: int):
 
 
 def test_query_count_does_not_grow_with_the_year(annee_2013, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         petite = statistiques_formations(2013)
     _une_annee_de_plus(6)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         grande = statistiques_formations(2013)
     assert grande.sessions == petite.sessions + 6
     assert grande.stagiaires == petite.stagiaires + 36
