@@ -70,10 +70,11 @@ endif
 	DJANGO_SETTINGS_MODULE=maillage.settings $(PY) bench/rendu_pdf.py --repetitions 2
 
 # Load test (issue 9): gunicorn + locust, 20 users for 60 s, on a PostgreSQL database that
-# holds the demo (migrated and loaded here first; `createdb maillage_charge` once). Prints
+# holds the demo (created if missing, migrated and loaded here first). Prints
 # p50/p95/p99 per page and the errors. Read-only: make charge CHARGE_LECTURE_SEULE=1.
 CHARGE_DB ?= postgres://postgres@127.0.0.1:5432/maillage_charge
 charge: install-dev
+	$(PY) bench/creer_base.py $(CHARGE_DB)
 	DATABASE_URL=$(CHARGE_DB) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(CHARGE_DB) $(PY) manage.py charger_demo
 	DATABASE_URL=$(CHARGE_DB) bench/charge.sh
