@@ -280,11 +280,18 @@ CHAMPS_PARCOURS: tuple[str, ...] = (
     "type_sortie",
     "issue_sortie",
 )
+# The dossier's date of each phase of the path, in path order: what the report, the
+# dashboards and the training figures read. date_accueil is written apart (with the
+# reception territory), the others with CHAMPS_PARCOURS.
+DATES_DU_PARCOURS: tuple[tuple[str, str], ...] = (
+    (Phase.ACCUEIL, "date_accueil"),
+    (Phase.MATURATION, "date_maturation"),
+    (Phase.CREATION, "date_creation"),
+    (Phase.POST_CREATION, "date_post_creation"),
+    (Phase.SORTIE, "date_sortie"),
+)
 _CHAMP_DATE: dict[str, str] = {
-    Phase.MATURATION: "date_maturation",
-    Phase.CREATION: "date_creation",
-    Phase.POST_CREATION: "date_post_creation",
-    Phase.SORTIE: "date_sortie",
+    phase: champ for phase, champ in DATES_DU_PARCOURS if phase != Phase.ACCUEIL
 }
 
 
@@ -658,10 +665,7 @@ def dossiers_au_parcours_incoherent():
             ChangementPhase.objects.filter(dossier=OuterRef("pk"), phase=phase).values(champ)[:1]
         )
 
-    attendus = {
-        "date_accueil": colonne(Phase.ACCUEIL),
-        **{champ: colonne(phase) for phase, champ in _CHAMP_DATE.items()},
-    }
+    attendus = {champ: colonne(phase) for phase, champ in DATES_DU_PARCOURS}
     attendus["type_sortie"] = Coalesce(colonne(Phase.SORTIE, "type_sortie"), Value(""))
     attendus["issue_sortie"] = Coalesce(colonne(Phase.SORTIE, "issue"), Value(""))
     # Equal, or both empty, on every column (a negated Q would leave the NULLs out).

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from accompagnement.phases import DATES_DU_PARCOURS
 from formations.models import (
     AssociationInscrivante,
     Convention,
@@ -70,14 +71,6 @@ _SITUATION_DE_LA_PHASE = {
     Phase.POST_CREATION: ACCOMPAGNEE,
 }
 _RANG = {phase: rang for rang, phase in enumerate(Phase.values)}
-# The dossier's cached date of each phase (accompagnement.phases keeps them), path order.
-_DATES_DU_PARCOURS = {
-    "date_accueil": Phase.ACCUEIL,
-    "date_maturation": Phase.MATURATION,
-    "date_creation": Phase.CREATION,
-    "date_post_creation": Phase.POST_CREATION,
-    "date_sortie": Phase.SORTIE,
-}
 
 
 @dataclass(frozen=True)
@@ -202,12 +195,12 @@ def statistiques_formations(annee: int) -> StatistiquesFormations:
     for _dossier, *dates, n in (
         AssociationInscrivante.objects.filter(dossier__isnull=False, inscriptions__in=inscriptions)
         .order_by()
-        .values_list("dossier_id", *(f"dossier__{champ}" for champ in _DATES_DU_PARCOURS))
+        .values_list("dossier_id", *(f"dossier__{champ}" for _, champ in DATES_DU_PARCOURS))
         .annotate(n=Count("pk", distinct=True))
     ):
         historique = [
             (phase, date)
-            for phase, date in zip(_DATES_DU_PARCOURS.values(), dates, strict=True)
+            for (phase, _), date in zip(DATES_DU_PARCOURS, dates, strict=True)
             if date is not None and date <= fin
         ]
         situation = _situation(historique, debut, fin)

@@ -68,6 +68,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accompagnement.models import ChangementPhase, RendezVous
+from accompagnement.phases import DATES_DU_PARCOURS
 from formations.models import Inscription
 from porteurs.models import NR as NR_MODELE
 from porteurs.models import Dossier, Phase, Porteur
@@ -364,16 +365,6 @@ class ParAnnee:
     stagiaires: dict[int, int]
 
 
-# The path's dates of a dossier (its cache, written by accompagnement.phases), by phase.
-_DATES_DU_PARCOURS: tuple[tuple[str, str], ...] = (
-    (Phase.ACCUEIL, "date_accueil"),
-    (Phase.MATURATION, "date_maturation"),
-    (Phase.CREATION, "date_creation"),
-    (Phase.POST_CREATION, "date_post_creation"),
-    (Phase.SORTIE, "date_sortie"),
-)
-
-
 def _par_annee(filtres: Filtres, annees_suivies: Sequence[int]) -> ParAnnee:
     """Two queries: the dossiers counted by the years of their path, and the trainees.
 
@@ -388,12 +379,12 @@ def _par_annee(filtres: Filtres, annees_suivies: Sequence[int]) -> ParAnnee:
     groupes = list(
         Dossier.objects.filter(filtres.dossiers(), date_accueil__isnull=False)
         .order_by()
-        .values_list(*(ExtractYear(champ) for _, champ in _DATES_DU_PARCOURS))
+        .values_list(*(ExtractYear(champ) for _, champ in DATES_DU_PARCOURS))
         # Columns of dossier_parcours_idx only (not the id): read from the index alone.
         .annotate(n=Count("dispositif"), emplois=Sum("emplois_crees"))
     )
     for *annees_du_parcours, n, e in groupes:
-        for (phase, _), a in zip(_DATES_DU_PARCOURS, annees_du_parcours, strict=True):
+        for (phase, _), a in zip(DATES_DU_PARCOURS, annees_du_parcours, strict=True):
             if a is not None:
                 entrees[(a, phase)] += n
         accueils[annees_du_parcours[0]] += n
