@@ -16,22 +16,33 @@ import psycopg
 from psycopg import sql
 
 
-def creer_base(url: str) -> bool:
-    """Create the database of `url` if missing; True when it was created."""
+def _reglages(url: str) -> dict:
     reglages = dj_database_url.parse(url)
     if reglages["ENGINE"] != "django.db.backends.postgresql":
         raise SystemExit(f"Ce n'est pas une base PostgreSQL : {url}")
-    nom = reglages["NAME"]
-    connexion = {
-        "dbname": "postgres",
-        "user": reglages.get("USER") or None,
-        "password": reglages.get("PASSWORD") or None,
-        "host": reglages.get("HOST") or None,
-        "port": reglages.get("PORT") or None,
-        "autocommit": True,  # CREATE DATABASE cannot run in a transaction
+    return reglages
+
+
+def connexion_au_serveur(url: str) -> psycopg.Connection:
+    """A connection to the maintenance database of the server of `url`, in autocommit
+    (CREATE and DROP DATABASE cannot run in a transaction)."""
+    reglages = _reglages(url)
+    parametres = {
+        "user": reglages.get("USER"),
+        "password": reglages.get("PASSWORD"),
+        "host": reglages.get("HOST"),
+        "port": reglages.get("PORT"),
     }
+    return psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in parametres.items() if v}
+    )
+
+
+def creer_base(url: str) -> bool:
+    """Create the database of `url` if missing; True when it was created."""
+    nom = _reglages(url)["NAME"]
     try:
-        with psycopg.connect(**{k: v for k, v in connexion.items() if v is not None}) as conn:
+        with connexion_au_serveur(url) as conn:
             existe = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone()
             if existe:
                 return False

@@ -5,7 +5,6 @@ import importlib.util
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -41,15 +40,7 @@ def test_the_database_is_created_once_then_left_alone():
         assert _existe(nom)
         assert creer_base.creer_base(_url(nom)) is False
     finally:
-        base = settings.DATABASES["default"]
-        with psycopg.connect(
-            dbname="postgres",
-            user=base["USER"],
-            host=base["HOST"] or None,
-            port=base["PORT"] or None,
-            password=base["PASSWORD"] or None,
-            autocommit=True,
-        ) as conn:
+        with creer_base.connexion_au_serveur(_url(nom)) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{nom}"')
 
 
